@@ -1,0 +1,1 @@
+"""Automatic differentiation: primitives, bind, GradientTape and custom gradients."""

@@ -1,0 +1,96 @@
+"""Primitives and ``bind``: the one path every operation takes.
+
+A primitive is a forward function on raw arrays plus gradient rules (VJPs) written with
+ndflow ops, so that the backward pass can itself be recorded and differentiated again.
+``bind`` unwraps the arguments, runs the forward, wraps the result and, only when a
+recorder (a GradientTape, later a graph tracer) is active, lets it record the call.
+"""
+
+import threading
+
+from ndflow.core.convert import to_array
+from ndflow.core.errors import op_error_class
+from ndflow.core.tensor import Tensor, wrap
+
+
+class Primitive:
+    """One operation: ``forward(*arrays, **params)`` and its gradient rules.
+
+    ``vjps[i](g, out, *args, **params)`` returns the gradient for argument ``i`` given
+    the output gradient ``g`` (a rule may return a broadcast shape: the tape reduces
+    it). ``vjp_all`` may replace the per-argument rules when they share work; it
+    returns one gradient (or None) per argument.
+    """
+
+    __slots__ = ("name", "forward", "vjps", "vjp_all", "explain")
+
+    def __init__(self, name, forward, explain=None):
+        self.name = name
+        self.forward = forward
+        self.vjps = None
+        self.vjp_all = None
+        self.explain = explain
+
+    @property
+    def differentiable(self) -> bool:
+        return self.vjps is not None or self.vjp_all is not None
+
+    def __repr__(self):
+        return f"Primitive({self.name!r})"
+
+
+registry: dict = {}
+
+
+def primitive(name, forward, explain=None) -> Primitive:
+    """Create and register a primitive under a unique name."""
+    if name in registry:
+        raise ValueError(f"A primitive named {name!r} is already registered")
+    prim = registry[name] = Primitive(name, forward, explain)
+    return prim
+
+
+def defvjp(prim: Primitive, *rules) -> None:
+    """Attach one gradient rule per argument (None for a non-differentiable argument)."""
+    prim.vjps = rules
+
+
+def defvjp_all(prim: Primitive, rule) -> None:
+    """Attach one rule computing the gradients of all arguments together."""
+    prim.vjp_all = rule
+
+
+class _RecordingState(threading.local):
+    """Per-thread list of active recorders (tapes), so data threads never record."""
+
+    def __init__(self):
+        self.recorders = []
+
+
+state = _RecordingState()
+
+
+def bind(prim: Primitive, *args, **params) -> Tensor:
+    """Run ``prim`` on the arguments (Tensors, arrays or Python data) and wrap the result."""
+    arrays = [a._value if isinstance(a, Tensor) else to_array(a) for a in args]
+    try:
+        out = prim.forward(*arrays, **params)
+    except (ValueError, TypeError, IndexError) as e:
+        raise _op_error(prim, arrays, params, e) from None
+    result = wrap(out)
+    recorders = state.recorders
+    if recorders:
+        for r in recorders:
+            r.record(prim, args, result, params)
+    return result
+
+
+def _op_error(prim, arrays, params, error):
+    """Build the error a user sees when a primitive's forward fails on their input."""
+    if prim.explain is not None:
+        message = prim.explain(arrays, params, error)
+        if message:
+            return op_error_class(error)(f"{message} [Op:{prim.name}]")
+    shapes = ", ".join(f"{list(getattr(a, 'shape', ()))}:{getattr(a, 'dtype', '?')}"
+                       for a in arrays)
+    return op_error_class(error)(f"{error} (inputs: {shapes}) [Op:{prim.name}]")

@@ -1,0 +1,302 @@
+"""GradientTape: records operations on watched tensors and runs them backwards."""
+
+import contextlib
+import enum
+import warnings
+
+import numpy as np
+
+from ndflow.autodiff.engine_ops import add_any, reshape, stack, sum_to_shape
+from ndflow.autodiff.primitive import state
+from ndflow.core import nest
+from ndflow.core.convert import convert_to_tensor
+from ndflow.core.tensor import Tensor, wrap
+from ndflow.core.variable import Variable
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``gradient`` returns for a source the target does not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _is_differentiable(t) -> bool:
+    return t._value.dtype.kind in "fc"
+
+
+class GradientTape:
+    """Record operations for automatic differentiation, as ``tf.GradientTape``.
+
+    >>> x = Variable(3.0)
+    >>> with GradientTape() as tape:
+    ...     y = x ** 2
+    >>> float(tape.gradient(y, x))
+    6.0
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = bool(persistent)
+        self._watch_accessed_variables = bool(watch_accessed_variables)
+        self._watched = {}  # id -> tensor (kept alive so ids stay unique)
+        self._entries = []  # (primitive, args, output, params) in execution order
+        self._recording = False
+        self._used = False
+
+    # -- context ----------------------------------------------------------------------
+    def __enter__(self):
+        if self._recording:
+            raise ValueError("This GradientTape is already recording (nested `with` on "
+                             "the same tape)")
+        self._push()
+        return self
+
+    def __exit__(self, *exc):
+        self._pop()
+        return False
+
+    def _push(self):
+        state.recorders.append(self)
+        self._recording = True
+
+    def _pop(self):
+        recorders = state.recorders
+        for i in range(len(recorders) - 1, -1, -1):
+            if recorders[i] is self:
+                del recorders[i]
+                break
+        self._recording = False
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Temporarily stop recording operations on this tape."""
+        if not self._recording:
+            raise RuntimeError("stop_recording() needs the tape to be recording (inside its "
+                               "`with` block)")
+        self._pop()
+        try:
+            yield
+        finally:
+            self._push()
+
+    def reset(self):
+        """Forget everything recorded so far (the tape keeps recording if it was)."""
+        self._watched.clear()
+        self._entries.clear()
+        self._used = False
+
+    # -- watching and recording -------------------------------------------------------
+    def watch(self, tensor):
+        """Track a tensor (or a nested structure of them) so gradients can flow to it."""
+        for t in nest.flatten(tensor):
+            if not isinstance(t, Tensor):
+                raise ValueError(f"GradientTape.watch expects tensors or variables, got "
+                                 f"{type(t).__name__}: convert it with ndflow.constant first")
+            if not _is_differentiable(t):
+                warnings.warn(
+                    f"The dtype of the watched tensor must be floating (e.g. float32), got "
+                    f"{t.dtype.name}", stacklevel=2)
+                continue
+            self._watched[id(t)] = t
+
+    def watched_variables(self):
+        """The Variables this tape has watched, in the order they were first seen."""
+        return tuple(t for t in self._watched.values() if isinstance(t, Variable))
+
+    def record(self, prim, args, out, params):
+        """Called by ``bind`` for every operation while this tape is recording."""
+        if prim.vjps is None and prim.vjp_all is None:
+            return
+        watched = self._watched
+        hit = False
+        for a in args:
+            if id(a) in watched:
+                hit = True
+            elif (self._watch_accessed_variables and type(a) is Variable and a.trainable
+                  and _is_differentiable(a)):
+                watched[id(a)] = a
+                hit = True
+        if hit and _is_differentiable(out):
+            watched[id(out)] = out
+            self._entries.append((prim, args, out, params))
+
+    # -- differentiation --------------------------------------------------------------
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        """Gradient of ``target`` (summed if not scalar) w.r.t. each of ``sources``.
+
+        ``sources`` may be a tensor, a list, a dict or any nested structure; the result
+        has the same structure. A source the target does not depend on gives None
+        (or zeros with ``unconnected_gradients='zero'``).
+        """
+        self._check_usable("gradient")
+        unconnected = _unconnected(unconnected_gradients)
+        flat_sources = nest.flatten(sources)
+        for s in flat_sources:
+            if not isinstance(s, Tensor):
+                raise ValueError(f"GradientTape.gradient: sources must be tensors or "
+                                 f"variables, got {type(s).__name__}")
+        flat_targets = [convert_to_tensor(t) for t in nest.flatten(target)]
+        seeds = self._seeds(flat_targets, output_gradients)
+        grads = self._backward(flat_targets, seeds, flat_sources)
+        results = []
+        for s in flat_sources:
+            g = grads.get(id(s)) if _is_differentiable(s) else None
+            if g is None and unconnected is UnconnectedGradients.ZERO:
+                g = wrap(np.zeros_like(s._value))
+            results.append(g)
+        if not self._persistent:
+            self._release()
+        return nest.pack_sequence_as(sources, results)
+
+    def _check_usable(self, what):
+        if self._used:
+            raise RuntimeError(
+                f"GradientTape.{what} can only be called once on a non-persistent tape: "
+                "create the tape with GradientTape(persistent=True) to compute several "
+                "gradients or jacobians")
+
+    def _release(self):
+        self._used = True
+        self._entries = []
+        self._watched = {}
+
+    def _seeds(self, targets, output_gradients):
+        if output_gradients is None:
+            return [wrap(np.ones_like(t._value)) for t in targets]
+        flat = nest.flatten(output_gradients)
+        if len(flat) != len(targets):
+            raise ValueError(f"output_gradients has {len(flat)} entries for "
+                             f"{len(targets)} targets")
+        seeds = []
+        for t, g in zip(targets, flat):
+            if g is None:
+                seeds.append(wrap(np.ones_like(t._value)))
+                continue
+            g = convert_to_tensor(g, dtype_hint=t.dtype)
+            if tuple(g.shape) != tuple(t.shape):
+                raise ValueError(f"output_gradients shape {tuple(g.shape)} does not match "
+                                 f"the target shape {tuple(t.shape)}")
+            seeds.append(g)
+        return seeds
+
+    def _backward(self, targets, seeds, sources):
+        """Walk the recorded entries in reverse; return gradients keyed by tensor id."""
+        entries = list(self._entries)  # the walk may itself be recorded on this tape
+        reach = self._reachable(entries, sources)
+        grads = {}
+        for t, seed in zip(targets, seeds):
+            if id(t) in reach:
+                _accumulate(grads, t, seed)
+        for prim, args, out, params in reversed(entries):
+            g = grads.get(id(out))
+            if g is None:
+                continue
+            if prim.vjp_all is not None:
+                arg_grads = prim.vjp_all(g, out, *args, **params)
+                for a, ga in zip(args, arg_grads):
+                    if ga is not None and id(a) in reach:
+                        _accumulate(grads, a, ga)
+                continue
+            for a, rule in zip(args, prim.vjps):
+                if rule is not None and id(a) in reach:
+                    ga = rule(g, out, *args, **params)
+                    if ga is not None:
+                        _accumulate(grads, a, ga)
+        return grads
+
+    def _reachable(self, entries, sources):
+        """Ids of the sources and of every recorded output that depends on one."""
+        reach = {id(s) for s in sources}
+        for _, args, out, _ in entries:
+            for a in args:
+                if id(a) in reach:
+                    reach.add(id(out))
+                    break
+        return reach
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """Full Jacobian: for each source, shape ``target.shape + source.shape``."""
+        self._check_usable("jacobian")
+        target = convert_to_tensor(target)
+        flat_sources = nest.flatten(sources)
+        n = int(np.prod(target.shape))
+        rows = [[] for _ in flat_sources]
+        flat_target = reshape(target, (-1,)) if target.ndim != 1 else target
+        for j in range(n):
+            seed = np.zeros(n, dtype=target._value.dtype)
+            seed[j] = 1
+            g = self._one_gradient(flat_target, wrap(seed), flat_sources)
+            for k, gk in enumerate(g):
+                rows[k].append(gk)
+        results = []
+        for s, r in zip(flat_sources, rows):
+            results.append(self._assemble(r, tuple(target.shape), s, unconnected_gradients))
+        if not self._persistent:
+            self._release()
+        return nest.pack_sequence_as(sources, results)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example Jacobian: shape ``(batch,) + target.shape[1:] + source.shape[1:]``.
+
+        Assumes example ``i`` of the target depends only on example ``i`` of the source.
+        """
+        self._check_usable("batch_jacobian")
+        target = convert_to_tensor(target)
+        if target.ndim < 1 or source.ndim < 1 or target.shape[0] != source.shape[0]:
+            raise ValueError(f"batch_jacobian needs target and source with the same first "
+                             f"(batch) dimension, got {tuple(target.shape)} and "
+                             f"{tuple(source.shape)}")
+        batch = target.shape[0]
+        m = int(np.prod(target.shape[1:]))
+        flat_target = reshape(target, (batch, m))
+        cols = []
+        for j in range(m):
+            seed = np.zeros((batch, m), dtype=target._value.dtype)
+            seed[:, j] = 1
+            cols.append(self._one_gradient(flat_target, wrap(seed), [source])[0])
+        if not self._persistent:
+            self._release()
+        if all(c is None for c in cols):
+            if _unconnected(unconnected_gradients) is UnconnectedGradients.NONE:
+                return None
+            shape = (batch, *target.shape[1:], *source.shape[1:])
+            return wrap(np.zeros(shape, dtype=source._value.dtype))
+        zero = wrap(np.zeros_like(source._value))
+        out = stack([zero if c is None else c for c in cols], axis=1)
+        return reshape(out, (batch, *target.shape[1:], *source.shape[1:]))
+
+    def _one_gradient(self, target, seed, sources):
+        grads = self._backward([target], [seed], sources)
+        return [grads.get(id(s)) if _is_differentiable(s) else None for s in sources]
+
+    def _assemble(self, rows, target_shape, source, unconnected):
+        if all(r is None for r in rows):
+            if _unconnected(unconnected) is UnconnectedGradients.NONE:
+                return None
+            return wrap(np.zeros(target_shape + tuple(source.shape),
+                                 dtype=source._value.dtype))
+        zero = wrap(np.zeros_like(source._value))
+        full = stack([zero if r is None else r for r in rows], axis=0)
+        return reshape(full, target_shape + tuple(source.shape))
+
+
+def _unconnected(value) -> UnconnectedGradients:
+    """Accept UnconnectedGradients members or their names ('none', 'zero')."""
+    try:
+        return UnconnectedGradients(getattr(value, "value", value))
+    except ValueError:
+        raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {value!r}") \
+            from None
+
+
+def _accumulate(grads, tensor, g):
+    """Add ``g`` (reduced to the tensor's shape) into ``grads[id(tensor)]``."""
+    shape = np.shape(tensor)
+    if g.shape != shape:
+        g = sum_to_shape(g, shape)
+    key = id(tensor)
+    prev = grads.get(key)
+    grads[key] = g if prev is None else add_any(prev, g)

@@ -1,0 +1,1 @@
+"""Tensor, Variable, DType objects, conversion and errors."""
