@@ -1,18 +1,49 @@
-"""ndflow: deep learning for science on NumPy, with the TensorFlow/Keras API."""
+"""ndflow: deep learning for science on NumPy, with the TensorFlow/Keras API.
 
+>>> import ndflow as tf
+>>> tf.constant([[1, 2, 3], [4, 5, 6]]) * tf.constant([10, 20, 30])
+<ndflow.Tensor: shape=(2, 3), dtype=int32, numpy=
+[[ 10,  40,  90],
+ [ 40, 100, 180]]>
+"""
+
+from ndflow import linalg, math, nn, random
 from ndflow.autodiff.custom_gradient import custom_gradient
 from ndflow.autodiff.tape import GradientTape, UnconnectedGradients
-from ndflow.backend.config import floatx
+from ndflow.backend.config import floatx, set_floatx
+from ndflow.backend.xp import set_default_device
+from ndflow.core import nest
 from ndflow.core.convert import convert_to_tensor
-from ndflow.core.dtypes import *  # noqa
-from ndflow.core.dtypes import DType, as_dtype
+from ndflow.core.dtypes import (
+    DType,
+    as_dtype,
+    bool,
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    string,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
 from ndflow.core.errors import InvalidArgumentError
 from ndflow.core.shape import TensorShape
 from ndflow.core.tensor import Tensor, is_tensor
 from ndflow.core.variable import Variable
-from ndflow.ops import overloads as _overloads  # noqa: F401  (installs Tensor operators)
-from ndflow.ops.linalg import matmul
-from ndflow.ops.math import *  # noqa
-from ndflow.ops.reduction import reduce_mean, reduce_sum
+from ndflow.ops.array import *
+from ndflow.ops.cast import cast
+from ndflow.ops.creation import *
+from ndflow.ops.linalg import *
+from ndflow.ops.math import *
+from ndflow.ops.reduction import *
 
 __version__ = "0.1.0"

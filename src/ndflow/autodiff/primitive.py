@@ -11,6 +11,7 @@ import threading
 from ndflow.core.convert import to_array
 from ndflow.core.errors import op_error_class
 from ndflow.core.tensor import Tensor, wrap
+from ndflow.core.variable import Variable
 
 
 class Primitive:
@@ -80,9 +81,32 @@ def bind(prim: Primitive, *args, **params) -> Tensor:
     result = wrap(out)
     recorders = state.recorders
     if recorders:
-        for r in recorders:
-            r.record(prim, args, result, params)
+        _record(recorders, prim, args, result, params)
     return result
+
+
+def _record(recorders, prim, args, result, params):
+    """Hand an executed operation to every active recorder.
+
+    A Variable argument is recorded through a ``read_variable`` snapshot (as TensorFlow
+    reads variables), so an ``assign`` after the operation does not change the values
+    its gradient rule sees; the gradient still flows to the Variable.
+    """
+    if any(type(a) is Variable for a in args):
+        args = tuple(_read(a, recorders) if type(a) is Variable else a for a in args)
+    for r in recorders:
+        r.record(prim, args, result, params)
+
+
+def _read(variable, recorders):
+    snapshot = wrap(variable._value)
+    for r in recorders:
+        r.record(read_variable_p, (variable,), snapshot, {})
+    return snapshot
+
+
+read_variable_p = primitive("read_variable", lambda v: v)
+defvjp(read_variable_p, lambda g, out, v: g)
 
 
 def _op_error(prim, arrays, params, error):

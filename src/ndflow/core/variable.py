@@ -63,27 +63,30 @@ class Variable(Tensor):
             )
         return arr
 
+    # The variable's array is never written in place: each assignment installs a new
+    # array, so tensors computed earlier (including views such as reshapes or slices of
+    # the variable) keep the values they had.
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Set the value (same shape and dtype); returns the variable."""
         arr = self._checked(value, "assign")
-        self._value[...] = arr
+        self._value = arr.copy()
         return self if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
-        """Add ``delta`` to the value in place; returns the variable."""
+        """Add ``delta`` to the value; returns the variable."""
         arr = self._checked(delta, "assign_add")
-        self._value += arr
+        self._value = self._value + arr
         return self if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
-        """Subtract ``delta`` from the value in place; returns the variable."""
+        """Subtract ``delta`` from the value; returns the variable."""
         arr = self._checked(delta, "assign_sub")
-        self._value -= arr
+        self._value = self._value - arr
         return self if read_value else None
 
     def read_value(self) -> Tensor:
-        """Return the current value as a new (immutable) Tensor."""
-        return wrap(self._value.copy())
+        """Return the current value as an immutable Tensor (a snapshot)."""
+        return wrap(self._value)
 
     def value(self) -> Tensor:
         return self.read_value()

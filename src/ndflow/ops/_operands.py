@@ -13,7 +13,7 @@ from ndflow.autodiff.primitive import bind
 from ndflow.backend.config import floatx
 from ndflow.backend.promotion import PromotionError, result_type, weak_scalar_dtype
 from ndflow.core.convert import to_array
-from ndflow.core.errors import InvalidTypeError
+from ndflow.core.errors import InvalidArgumentError, InvalidTypeError
 from ndflow.core.tensor import Tensor, wrap
 from ndflow.ops.cast import cast_p
 
@@ -21,7 +21,7 @@ _PY_SCALARS = (int, float, complex, bool)
 
 
 def _weak(value, dtype):
-    """Convert non-tensor data to the array it becomes next to a tensor of ``dtype``."""
+    """Convert non-tensor data to the tensor it becomes next to a tensor of ``dtype``."""
     if isinstance(value, _PY_SCALARS):
         return wrap(np.asarray(value, dtype=weak_scalar_dtype(value, dtype)))
     arr = to_array(value)
@@ -39,22 +39,59 @@ def _cast(t, dtype):
     return t if t._value.dtype == dtype else bind(cast_p, t, dtype=dtype)
 
 
-def promote(x, y, op="op"):
-    """Return ``x`` and ``y`` as tensors of one dtype, by the rules above."""
-    tx, ty = isinstance(x, Tensor), isinstance(y, Tensor)
-    if tx and ty:
-        dx, dy = x._value.dtype, y._value.dtype
-        if dx is dy or dx == dy:
-            return x, y
+def _scalar_operand(tensor, value, op):
+    """Fast path: a Python number next to a tensor of a kind it can join weakly.
+
+    Returns a NumPy scalar of the tensor's dtype (NumPy keeps the tensor's dtype for
+    it), or None when the general rules are needed.
+    """
+    t = type(value)
+    dtype = tensor._value.dtype
+    if (t is float and dtype.kind in "fc") or (t is int and dtype.kind in "iufc"):
         try:
-            rt = result_type(dx, dy)
-        except PromotionError as e:
-            raise InvalidTypeError(f"{op}: cannot combine dtypes {dx} and {dy}: {e}") from None
-        return _cast(x, rt), _cast(y, rt)
-    if tx:
-        return x, _weak(y, x._value.dtype)
-    if ty:
-        return _weak(x, y._value.dtype), y
+            return dtype.type(value)
+        except OverflowError:
+            raise InvalidArgumentError(
+                f"{op}: the Python number {value} does not fit in the tensor's dtype "
+                f"{dtype.name}") from None
+    return None
+
+
+def _tensor_and_data(tensor, data, op):
+    """Promote a tensor and non-tensor data; returns them in that order."""
+    fast = _scalar_operand(tensor, data, op)
+    if fast is not None:
+        return tensor, fast
+    other = _weak(data, tensor._value.dtype)
+    return _promote_tensors(tensor, other, op)
+
+
+def _promote_tensors(x, y, op):
+    dx, dy = x._value.dtype, y._value.dtype
+    if dx is dy or dx == dy:
+        return x, y
+    try:
+        rt = result_type(dx, dy)
+    except PromotionError as e:
+        raise InvalidTypeError(f"{op}: cannot combine dtypes {dx} and {dy}: {e}") from None
+    return _cast(x, rt), _cast(y, rt)
+
+
+def promote(x, y, op="op"):
+    """Return ``x`` and ``y`` ready for one elementwise primitive, by the rules above.
+
+    Tensors come back as tensors of one dtype; a Python number next to a float tensor
+    may come back as a NumPy scalar of the tensor's dtype.
+    """
+    if isinstance(x, Tensor):
+        if isinstance(y, Tensor):
+            if x._value.dtype is y._value.dtype:
+                return x, y
+            return _promote_tensors(x, y, op)
+        return _tensor_and_data(x, y, op)
+    if isinstance(y, Tensor):
+        y, x = _tensor_and_data(y, x, op)
+        return x, y
     return promote(wrap(to_array(x)), y, op)
 
 

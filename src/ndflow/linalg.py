@@ -1,0 +1,3 @@
+"""``ndflow.linalg``: matrix products, norms and decompositions, as ``tf.linalg``."""
+
+from ndflow.ops.linalg import *
