@@ -25,6 +25,8 @@ def _sum_to_shape(x, shape):
 
 def _explain_reshape(arrays, params, error):
     x, shape = arrays[0], params["shape"]
+    if list(shape).count(-1) > 1:
+        return f"Only one dimension of the shape may be -1, got {shape_str(shape)}"
     return (f"Input to reshape is a tensor with {x.size} values, but the requested shape "
             f"{shape_str(shape)} has {int(np.prod([d for d in shape if d != -1]))}"
             + (" (times the -1 dimension)" if -1 in shape else ""))
@@ -93,7 +95,8 @@ def _stack_vjp(g, out, *xs, axis):
 
 
 def _select_vjp(g, out, x, index, axis):
-    n = x.shape[axis]
+    n = np.shape(x)[axis]
+    index %= n  # a negative index counts from the end
     zero = _zeros_like(g._value)
     return stack([g if i == index else zero for i in range(n)], axis=axis)
 

@@ -50,7 +50,6 @@ def _invert(self):
 
 
 def _iterate(self):
-    if self.ndim == 0:
+    if self._value.ndim == 0:
         raise TypeError("Cannot iterate over a scalar (rank-0) tensor")
-    for i in range(self._value.shape[0]):
-        yield indexing.getitem(self, i)
+    return (indexing.getitem(self, i) for i in range(self._value.shape[0]))
