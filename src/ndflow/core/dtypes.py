@@ -159,7 +159,7 @@ def as_dtype(value) -> DType:
                 f"Unknown dtype name {value!r}; valid names are: {', '.join(sorted(_BY_NAME))}"
             )
         return dt
-    if value is builtins_str or value is bytes:
+    if value is str or value is bytes:
         return string
     if hasattr(value, "as_numpy_dtype") and not isinstance(value, type):
         return as_dtype(np.dtype(value.as_numpy_dtype))
@@ -177,5 +177,3 @@ def to_np_dtype(value) -> np.dtype:
     dt = as_dtype(value)
     return dt._np
 
-
-builtins_str = type("")

@@ -9,6 +9,9 @@ from ndflow.core.dtypes import as_dtype, to_np_dtype
 from ndflow.core.tensor import Tensor, wrap
 
 _uid = itertools.count()
+# tf.Variable arguments about distribution and graphs; accepted and ignored here.
+_IGNORED_TF_ARGUMENTS = {"validate_shape", "caching_device", "synchronization", "aggregation",
+                         "import_scope", "experimental_enable_variable_lifting"}
 
 
 class Variable(Tensor):
@@ -23,8 +26,7 @@ class Variable(Tensor):
 
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None,
                  shape=None, constraint=None, **kwargs):
-        unknown = set(kwargs) - {"validate_shape", "caching_device", "synchronization",
-                                 "aggregation", "import_scope", "experimental_enable_variable_lifting"}
+        unknown = set(kwargs) - _IGNORED_TF_ARGUMENTS
         if unknown:
             raise TypeError(f"Variable got unexpected keyword arguments: {sorted(unknown)}")
         if initial_value is None:
