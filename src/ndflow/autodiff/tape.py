@@ -221,20 +221,16 @@ class GradientTape:
         self._check_usable("jacobian")
         target = convert_to_tensor(target)
         flat_sources = nest.flatten(sources)
-        n = int(np.prod(target.shape))
         rows = [[] for _ in flat_sources]
-        flat_target = reshape(target, (-1,)) if target.ndim != 1 else target
-        for j in range(n):
-            seed = np.zeros(n, dtype=target._value.dtype)
-            seed[j] = 1
-            g = self._one_gradient(flat_target, wrap(seed), flat_sources)
-            for k, gk in enumerate(g):
-                rows[k].append(gk)
-        results = []
-        for s, r in zip(flat_sources, rows):
-            results.append(self._assemble(r, tuple(target.shape), s, unconnected_gradients))
+        for j in range(int(np.prod(target.shape))):
+            seed = np.zeros_like(target._value)
+            seed.reshape(-1)[j] = 1  # one output element at a time
+            for k, g in enumerate(self._one_gradient(target, wrap(seed), flat_sources)):
+                rows[k].append(g)
         if not self._persistent:
             self._release()
+        results = [self._assemble(r, tuple(target.shape), s, unconnected_gradients)
+                   for s, r in zip(flat_sources, rows)]
         return nest.pack_sequence_as(sources, results)
 
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
@@ -251,22 +247,21 @@ class GradientTape:
                              f"{tuple(source.shape)}")
         batch = target.shape[0]
         m = int(np.prod(target.shape[1:]))
-        flat_target = reshape(target, (batch, m))
         cols = []
         for j in range(m):
-            seed = np.zeros((batch, m), dtype=target._value.dtype)
-            seed[:, j] = 1
-            cols.append(self._one_gradient(flat_target, wrap(seed), [source])[0])
+            seed = np.zeros_like(target._value)
+            seed.reshape(batch, m)[:, j] = 1  # the same output element of every example
+            cols.append(self._one_gradient(target, wrap(seed), [source])[0])
         if not self._persistent:
             self._release()
+        shape = (batch, *target.shape[1:], *source.shape[1:])
         if all(c is None for c in cols):
             if _unconnected(unconnected_gradients) is UnconnectedGradients.NONE:
                 return None
-            shape = (batch, *target.shape[1:], *source.shape[1:])
             return wrap(np.zeros(shape, dtype=source._value.dtype))
         zero = wrap(np.zeros_like(source._value))
         out = stack([zero if c is None else c for c in cols], axis=1)
-        return reshape(out, (batch, *target.shape[1:], *source.shape[1:]))
+        return reshape(out, shape)
 
     def _one_gradient(self, target, seed, sources):
         grads = self._backward([target], [seed], sources)

@@ -26,7 +26,9 @@ def _weak(value, dtype):
         return wrap(np.asarray(value, dtype=weak_scalar_dtype(value, dtype)))
     arr = to_array(value)
     kind, own = dtype.kind, arr.dtype.kind
-    if own == kind or (own in "biu" and kind in "biufc") or (own == "f" and kind in "fc"):
+    if own == kind or own == "b" or (own in "iu" and kind in "iufc") or (
+        own == "f" and kind in "fc"
+    ):
         target = dtype
     elif own == "f":
         target = np.dtype(floatx())
