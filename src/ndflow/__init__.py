@@ -42,7 +42,7 @@ from ndflow.core.variable import Variable
 from ndflow.ops.array import *
 from ndflow.ops.cast import cast
 from ndflow.ops.creation import *
-from ndflow.ops.linalg import *
+from ndflow.ops.linalg import einsum, matmul, norm, tensordot
 from ndflow.ops.math import *
 from ndflow.ops.reduction import *
 
