@@ -13,6 +13,8 @@ TensorFlow's seeding rules, on NumPy generators (PCG64):
 Stateless draws (``stateless_generator``) depend on their seed alone.
 """
 
+from __future__ import annotations
+
 import numbers
 import threading
 
@@ -32,7 +34,7 @@ class _State:
 
     def __init__(self):
         self.global_seed = None
-        self.stream = np.random.default_rng()
+        self.stream = None  # made on first use: importing numpy.random is slow
         self.op_streams = {}
         self.epoch = 0  # counts set_seed calls, so caches of generators can notice
         self.lock = threading.Lock()
@@ -71,8 +73,7 @@ def set_seed(seed) -> None:
     seed = check_seed(seed)
     with _state.lock:
         _state.global_seed = seed
-        _state.stream = (np.random.default_rng() if seed is None
-                         else new_generator(_GLOBAL, seed))
+        _state.stream = None if seed is None else new_generator(_GLOBAL, seed)
         _state.op_streams = {}
         _state.epoch += 1
 
@@ -90,7 +91,13 @@ def epoch() -> int:
 def generator(seed=None) -> np.random.Generator:
     """The generator an op with op seed ``seed`` (None or int) draws from."""
     if seed is None:
-        return _state.stream
+        stream = _state.stream
+        if stream is None:
+            with _state.lock:
+                if _state.stream is None:
+                    _state.stream = np.random.default_rng()
+                stream = _state.stream
+        return stream
     gen = _state.op_streams.get(seed)
     if gen is None:
         with _state.lock:

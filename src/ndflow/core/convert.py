@@ -106,9 +106,10 @@ def to_array(value, dtype=None):
             )
         return arr
     np_dtype = None if dtype is None else to_np_dtype(dtype)
-    if hasattr(value, "__array_namespace__") or isinstance(value, np.generic):
+    if isinstance(value, np.generic) or hasattr(value, "__array_namespace__"):
+        # NumPy scalars serve as rank-0 arrays: NumPy functions accept them as they are
         if np_dtype is None or value.dtype == np_dtype:
-            return value if not isinstance(value, np.generic) else np.asarray(value)
+            return value
         return value.astype(np_dtype)
     if hasattr(value, "__array__") and not isinstance(value, (list, tuple)):
         arr = np.asarray(value)

@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 
+from ndflow.backend.xp import array_module
 from ndflow.core.convert import to_array
 from ndflow.core.dtypes import as_dtype, to_np_dtype
 from ndflow.core.tensor import Tensor, wrap
@@ -35,7 +36,7 @@ class Variable(Tensor):
             initial_value = initial_value()
         value = to_array(initial_value) if dtype is None else _convert(initial_value, dtype)
         # A variable owns its buffer: copy, so later changes to the source don't leak in.
-        self._value = value.copy()
+        self._value = array_module(value).array(value, copy=True)
         if shape is not None and tuple(shape) != self._value.shape and None not in shape:
             raise ValueError(f"Variable {name!r}: initial value has shape "
                              f"{tuple(self._value.shape)}, but shape={tuple(shape)} was given")

@@ -7,7 +7,6 @@ rule below is the textbook one.
 
 import functools
 import math as _pymath
-import string
 
 import numpy as np
 
@@ -202,7 +201,7 @@ def adjoint(matrix, name=None):
 # (transpose, reshape, multiply, reshape back) as BLAS does it fastest; other cases go to
 # np.einsum, with a contraction order computed once per equation and shapes.
 
-_LETTERS = string.ascii_letters
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _EINSUM_MAX_OPERANDS = 64
 
 
@@ -518,7 +517,7 @@ def _tensordot_axes(axes, rank_a, rank_b):
 # -- norms -------------------------------------------------------------------------------
 def _euclidean_forward(x, axes, keepdims):
     sq = x.real * x.real + x.imag * x.imag if x.dtype.kind == "c" else x * x
-    return np.sqrt(np.sum(sq, axis=axes, keepdims=keepdims))
+    return np.sqrt(sq.sum(axis=axes, keepdims=keepdims))
 
 
 euclidean_norm_p = primitive("euclidean_norm", _euclidean_forward)

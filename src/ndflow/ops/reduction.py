@@ -103,10 +103,10 @@ def _reducer(name, forward, doc, kinds=None):
 def _sum_forward(x, axes, keepdims):
     kind = x.dtype.kind
     if kind in "iu":  # NumPy would widen to int64
-        return np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+        return x.sum(axis=axes, keepdims=keepdims, dtype=x.dtype)
     if x.dtype == np.float16:  # accumulate in float32, as TensorFlow does
-        return np.sum(x, axis=axes, keepdims=keepdims, dtype=np.float32).astype(np.float16)
-    return np.sum(x, axis=axes, keepdims=keepdims)
+        return x.sum(axis=axes, keepdims=keepdims, dtype=np.float32).astype(np.float16)
+    return x.sum(axis=axes, keepdims=keepdims)
 
 
 reduce_sum_p, reduce_sum = _reducer("reduce_sum", _sum_forward,
@@ -118,13 +118,13 @@ def _mean_forward(x, axes, keepdims):
     kind = x.dtype.kind
     if kind in "iu":  # TensorFlow keeps the integer dtype, truncating toward zero
         n = math.prod(x.shape[a] for a in axes) or 1
-        s = np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+        s = x.sum(axis=axes, keepdims=keepdims, dtype=x.dtype)
         q = np.abs(s) // n
         return (q if kind == "u" else np.where(s < 0, -q, q)).astype(x.dtype, copy=False)
     n = math.prod(x.shape[a] for a in axes)
     if x.dtype == np.float16:
-        return (np.sum(x, axis=axes, keepdims=keepdims, dtype=np.float32) / n).astype(x.dtype)
-    return np.sum(x, axis=axes, keepdims=keepdims) / n  # as np.mean, without its overhead
+        return (x.sum(axis=axes, keepdims=keepdims, dtype=np.float32) / n).astype(x.dtype)
+    return x.sum(axis=axes, keepdims=keepdims) / n  # as np.mean, without its overhead
 
 
 def _mean_vjp(g, y, x, axes, keepdims):
@@ -139,8 +139,8 @@ defvjp(reduce_mean_p, _mean_vjp)
 
 def _prod_forward(x, axes, keepdims):
     if x.dtype.kind in "iu":
-        return np.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
-    return np.prod(x, axis=axes, keepdims=keepdims)
+        return x.prod(axis=axes, keepdims=keepdims, dtype=x.dtype)
+    return x.prod(axis=axes, keepdims=keepdims)
 
 
 def _prod_vjp(g, y, x, axes, keepdims):
@@ -201,10 +201,10 @@ defvjp(reduce_min_p, _extremum_vjp)
 
 # -- logical -------------------------------------------------------------------------
 reduce_any_p, reduce_any = _reducer(
-    "reduce_any", lambda x, axes, keepdims: np.any(x, axis=axes, keepdims=keepdims),
+    "reduce_any", lambda x, axes, keepdims: x.any(axis=axes, keepdims=keepdims),
     "Logical OR over ``axis`` of a boolean tensor.", "b")
 reduce_all_p, reduce_all = _reducer(
-    "reduce_all", lambda x, axes, keepdims: np.all(x, axis=axes, keepdims=keepdims),
+    "reduce_all", lambda x, axes, keepdims: x.all(axis=axes, keepdims=keepdims),
     "Logical AND over ``axis`` of a boolean tensor.", "b")
 
 
@@ -219,7 +219,7 @@ def count_nonzero(input, axis=None, keepdims=None, dtype=dtypes.int64, name=None
 def _count_nonzero_forward(x, axes, keepdims, dtype):
     kind = x.dtype.kind
     nonzero = x != ("" if kind == "U" else b"" if kind == "S" else 0)
-    return np.sum(nonzero, axis=axes, keepdims=keepdims, dtype=dtype)
+    return nonzero.sum(axis=axes, keepdims=keepdims, dtype=dtype)
 
 
 count_nonzero_p = primitive("count_nonzero", _count_nonzero_forward)
@@ -258,9 +258,9 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def _logsumexp_forward(x, axes, keepdims):
-    m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros_like(x, shape=())
+    m = x.max(axis=axes, keepdims=True) if x.size else np.zeros_like(x, shape=())
     m = np.where(np.isfinite(m), m, 0)  # all -inf stays -inf; +inf stays inf
-    out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True))
+    out = np.log(np.exp(x - m).sum(axis=axes, keepdims=True))
     out += m
     return out if keepdims else np.squeeze(out, axis=axes)
 

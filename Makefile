@@ -1,0 +1,62 @@
+# ndflow developer tasks (GNU make). Needs only python3 >= 3.10 and pip.
+#
+#   make demo    base install (NumPy only) in .venv, then run examples/demo.py
+#   make test    test install in .venv, ruff, then the whole pytest suite
+#   make lint    ruff only
+#   make bench   import-time and per-op overhead benchmarks
+#   make clean   remove caches and build output (distclean also removes .venv)
+#
+# `make PYTHON=python3.12 test` builds the virtual environment with another interpreter
+# (remove .venv first if it already exists).
+
+PYTHON ?= python3
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+LINT_PATHS := src tests benchmarks examples
+
+# The extras installed into $(VENV); a stamp records each install, and re-running pip is
+# needed whenever pyproject.toml changes.
+BASE_STAMP := $(VENV)/.installed-base
+TEST_STAMP := $(VENV)/.installed-test
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.PHONY: help demo test lint bench clean distclean
+
+help:
+	@echo "make demo | test | lint | bench | clean | distclean   (PYTHON=$(PYTHON))"
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+
+$(BASE_STAMP): pyproject.toml | $(VPY)
+	$(VPY) -m pip install -e .
+	touch $@
+
+# The test install includes the base one, so it refreshes both stamps.
+$(TEST_STAMP): pyproject.toml | $(VPY)
+	$(VPY) -m pip install -e '.[test]'
+	touch $@ $(BASE_STAMP)
+
+demo: $(BASE_STAMP)
+	$(VPY) examples/demo.py
+
+lint: $(TEST_STAMP)
+	$(VPY) -m ruff check $(LINT_PATHS)
+
+test: lint
+	$(VPY) -m pytest $(PYTEST_ARGS)
+
+bench: $(TEST_STAMP)
+	$(VPY) benchmarks/import_time.py
+	$(VPY) benchmarks/op_overhead.py
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache .hypothesis src/*.egg-info benchmarks/results
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
