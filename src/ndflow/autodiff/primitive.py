@@ -73,7 +73,17 @@ state = _RecordingState()
 
 def bind(prim: Primitive, *args, **params) -> Tensor:
     """Run ``prim`` on the arguments (Tensors, arrays or Python data) and wrap the result."""
-    arrays = [a._value if isinstance(a, Tensor) else to_array(a) for a in args]
+    # Unrolled for one and two arguments: this is the hottest line of eager execution.
+    n = len(args)
+    if n == 1:
+        a = args[0]
+        arrays = (a._value if isinstance(a, Tensor) else to_array(a),)
+    elif n == 2:
+        a, b = args
+        arrays = (a._value if isinstance(a, Tensor) else to_array(a),
+                  b._value if isinstance(b, Tensor) else to_array(b))
+    else:
+        arrays = [a._value if isinstance(a, Tensor) else to_array(a) for a in args]
     try:
         out = prim.forward(*arrays, **params)
     except (ValueError, TypeError, IndexError) as e:
@@ -92,8 +102,10 @@ def _record(recorders, prim, args, result, params):
     reads variables), so an ``assign`` after the operation does not change the values
     its gradient rule sees; the gradient still flows to the Variable.
     """
-    if any(type(a) is Variable for a in args):
-        args = tuple(_read(a, recorders) if type(a) is Variable else a for a in args)
+    for a in args:
+        if type(a) is Variable:
+            args = tuple(_read(a, recorders) if type(a) is Variable else a for a in args)
+            break
     for r in recorders:
         r.record(prim, args, result, params)
 

@@ -116,7 +116,7 @@ class GradientTape:
                   and _is_differentiable(a)):
                 watched[id(a)] = a
                 hit = True
-        if hit and _is_differentiable(out):
+        if hit and out._value.dtype.kind in "fc":
             watched[id(out)] = out
             self._entries.append((prim, args, out, params))
 

@@ -99,12 +99,15 @@ def _reducer(name, forward, doc, kinds=None):
     return prim, op
 
 
+_FLOAT16 = np.dtype(np.float16)
+
+
 # -- sum, mean, product --------------------------------------------------------------
 def _sum_forward(x, axes, keepdims):
     kind = x.dtype.kind
     if kind in "iu":  # NumPy would widen to int64
         return x.sum(axis=axes, keepdims=keepdims, dtype=x.dtype)
-    if x.dtype == np.float16:  # accumulate in float32, as TensorFlow does
+    if x.dtype is _FLOAT16:  # accumulate in float32, as TensorFlow does
         return x.sum(axis=axes, keepdims=keepdims, dtype=np.float32).astype(np.float16)
     return x.sum(axis=axes, keepdims=keepdims)
 
@@ -122,7 +125,7 @@ def _mean_forward(x, axes, keepdims):
         q = np.abs(s) // n
         return (q if kind == "u" else np.where(s < 0, -q, q)).astype(x.dtype, copy=False)
     n = math.prod(x.shape[a] for a in axes)
-    if x.dtype == np.float16:
+    if x.dtype is _FLOAT16:
         return (x.sum(axis=axes, keepdims=keepdims, dtype=np.float32) / n).astype(x.dtype)
     return x.sum(axis=axes, keepdims=keepdims) / n  # as np.mean, without its overhead
 
