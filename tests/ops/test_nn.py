@@ -237,7 +237,7 @@ def test_softmax_axis():
 def test_softmax_errors():
     with pytest.raises(TypeError, match="softmax: logits must be a floating-point tensor"):
         nd.nn.softmax(T(np.array([1, 2])))
-    with pytest.raises(ValueError, match=r"axis must be in the range \[-2, 2\).*axis=2"):
+    with pytest.raises(ValueError, match=r"invalid axis 2 for a tensor of rank 2 \(valid axes"):
         nd.nn.log_softmax(T(np.zeros((2, 3))), axis=2)
 
 

@@ -112,6 +112,23 @@ def promote_all(values, op="op"):
     return [_cast(v, dtype) if isinstance(v, Tensor) else _weak(v, dtype) for v in values]
 
 
+def invalid_axis_message(op, axis, ndim):
+    """The one message every op gives for an axis outside ``[-ndim, ndim)``."""
+    valid = f"in [{-ndim}, {ndim})" if ndim else "none: the tensor is a scalar"
+    return f"{op}: invalid axis {axis} for a tensor of rank {ndim} (valid axes: {valid})"
+
+
+def normalize_axis(axis, ndim, op):
+    """Return one axis (an int, NumPy integer or scalar tensor) as an int in ``[0, ndim)``."""
+    if isinstance(axis, Tensor):
+        axis = axis._value.item() if axis._value.size == 1 else axis._value.tolist()
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise InvalidArgumentError(f"{op}: axis must be an int, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise InvalidArgumentError(invalid_axis_message(op, int(axis), ndim))
+    return int(axis) % ndim
+
+
 def as_tensor(x):
     """Return ``x`` as a Tensor (Variables stay themselves, so gradients reach them)."""
     return x if isinstance(x, Tensor) else wrap(to_array(x))

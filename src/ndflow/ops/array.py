@@ -18,7 +18,7 @@ from ndflow.core.dtypes import int32, to_np_dtype
 from ndflow.core.errors import IndexOutOfRangeError, InvalidArgumentError, InvalidTypeError
 from ndflow.core.errors import shape_str as _s
 from ndflow.core.tensor import Tensor, wrap
-from ndflow.ops._operands import as_tensor, promote_all
+from ndflow.ops._operands import as_tensor, normalize_axis, promote_all
 from ndflow.ops.indexing import ARRAY, index, scatter_into_zeros
 from ndflow.ops.math import add, conj, negative, zeros_like
 from ndflow.ops.reduction import reduce_sum
@@ -56,12 +56,8 @@ def _int(value, what):
 
 
 def _axis(axis, rank, op):
-    """Normalize one axis into ``[0, rank)``, with TensorFlow's message when out of range."""
-    a = _int(axis, f"{op}: axis")
-    if not -rank <= a < rank:
-        raise InvalidArgumentError(f"{op}: expected axis in the range [{-rank}, {rank}) for a "
-                                   f"tensor of rank {rank}, but got {a}")
-    return a % rank
+    """Normalize one axis (an int or a one-element list or tensor) into ``[0, rank)``."""
+    return normalize_axis(_int(axis, f"{op}: axis"), rank, op)
 
 
 def _axes(axis, rank, op):

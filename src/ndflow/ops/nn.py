@@ -22,6 +22,7 @@ from ndflow.core.convert import to_array
 from ndflow.core.errors import InvalidArgumentError, InvalidTypeError, shape_str
 from ndflow.core.tensor import Tensor, wrap
 from ndflow.ops._operands import as_tensor
+from ndflow.ops._operands import normalize_axis as _axis
 from ndflow.ops.cast import cast
 from ndflow.ops.math import (
     abs,
@@ -73,17 +74,6 @@ def _float_tensor(x, op, what="features"):
         raise InvalidTypeError(f"{op}: {what} must be a floating-point tensor (float16, "
                                f"float32 or float64), got {x.dtype.name}")
     return x
-
-
-def _axis(axis, ndim, op):
-    if hasattr(axis, "_value"):
-        axis = axis._value.item()
-    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise TypeError(f"{op}: axis must be an integer, got {axis!r}")
-    if not -ndim <= axis < ndim:
-        raise InvalidArgumentError(f"{op}: axis must be in the range [{-ndim}, {ndim}) where "
-                                   f"{ndim} is the rank of the input; received axis={axis}")
-    return int(axis) % ndim
 
 
 def _expand(g, axis):

@@ -16,7 +16,8 @@ from ndflow.core import dtypes
 from ndflow.core.dtypes import to_np_dtype
 from ndflow.core.errors import InvalidArgumentError, InvalidTypeError, shape_str
 from ndflow.core.tensor import wrap
-from ndflow.ops._operands import as_tensor
+from ndflow.ops._operands import as_tensor, invalid_axis_message
+from ndflow.ops._operands import normalize_axis as _one_axis
 from ndflow.ops.cast import cast
 from ndflow.ops.math import _select, exp, ones_like, sqrt, square, zeros_like
 from ndflow.ops.math import abs as _abs
@@ -40,25 +41,9 @@ def _axis_tuple(axis, ndim, op="reduction"):
     for a in axes:
         a = int(a)
         if not -ndim <= a < ndim:
-            raise InvalidArgumentError(_bad_axis(op, a, ndim))
+            raise InvalidArgumentError(invalid_axis_message(op, a, ndim))
         out.add(a % ndim)
     return tuple(sorted(out))
-
-
-def _bad_axis(op, axis, ndim):
-    valid = f"in [{-ndim}, {ndim})" if ndim else "none: the tensor is a scalar"
-    return f"{op}: invalid axis {axis} for a tensor of rank {ndim} (valid axes: {valid})"
-
-
-def _one_axis(axis, ndim, op):
-    """Normalize a single int axis."""
-    if hasattr(axis, "_value"):
-        axis = axis._value.item()
-    if not isinstance(axis, (int, np.integer)):
-        raise InvalidArgumentError(f"{op}: axis must be an int, got {axis!r}")
-    if not -ndim <= axis < ndim:
-        raise InvalidArgumentError(_bad_axis(op, int(axis), ndim))
-    return int(axis) % ndim
 
 
 def _require(x, kinds, op):
