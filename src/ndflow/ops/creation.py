@@ -21,6 +21,7 @@ from ndflow.core.errors import InvalidArgumentError, InvalidTypeError, shape_str
 from ndflow.core.tensor import Tensor, wrap
 from ndflow.core.variable import Variable
 from ndflow.ops._operands import as_tensor, promote
+from ndflow.ops.array import identity
 from ndflow.ops.cast import cast
 from ndflow.ops.math import ones_like, zeros_like
 from ndflow.ops.reduction import reduce_sum
@@ -84,8 +85,6 @@ def constant(value, dtype=None, shape=None, name=None):
     """
     if isinstance(value, Tensor):
         if isinstance(value, Variable):
-            from ndflow.ops.array import identity
-
             value = identity(value)
         t = value if dtype is None else cast(value, dtype)
         return t if shape is None else _reshape_tensor(t, _shape_arg(shape, "constant"))

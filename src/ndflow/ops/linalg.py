@@ -16,9 +16,10 @@ from ndflow.backend.xp import array_module
 from ndflow.core.errors import InvalidArgumentError, InvalidTypeError, shape_str
 from ndflow.core.tensor import wrap
 from ndflow.ops._operands import as_tensor, promote, promote_all
+from ndflow.ops.array import transpose
 from ndflow.ops.cast import cast
-from ndflow.ops.math import abs, conj, log, pow, where
-from ndflow.ops.reduction import reduce_sum
+from ndflow.ops.math import abs, conj, log, pow, real, where
+from ndflow.ops.reduction import reduce_max, reduce_sum
 
 __all__ = [
     "adjoint",
@@ -184,8 +185,6 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
                                    f"{shape_str(a.shape)}")
     perm = list(range(a.ndim))
     perm[-1], perm[-2] = perm[-2], perm[-1]
-    from ndflow.ops.array import transpose
-
     out = transpose(a, perm)
     return conj(out) if conjugate and _is_complex(out) else out
 
@@ -590,8 +589,6 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
     if ord == 1:
         return reduce_sum(abs(x), axis=axes, keepdims=keepdims)
     if ord == np.inf:
-        from ndflow.ops.reduction import reduce_max
-
         return reduce_max(abs(x), axis=axes, keepdims=keepdims)
     p = float(ord)
     return pow(reduce_sum(pow(abs(x), p), axis=axes, keepdims=keepdims), 1.0 / p)
@@ -624,15 +621,11 @@ def _matrix_norm(x, ord, axis, keepdims):
     if ord in ("euclidean", "fro"):
         return bind(euclidean_norm_p, x, axes=tuple(sorted((rows, cols))), keepdims=keepdims)
     if ord == 2:
-        from ndflow.ops.array import transpose
-
         rest = [i for i in range(x.ndim) if i not in (rows, cols)]
         moved = transpose(x, rest + [rows, cols]) if rest + [rows, cols] != list(
             range(x.ndim)) else x
         out = bind(spectral_norm_p, moved)
     else:
-        from ndflow.ops.reduction import reduce_max
-
         inner, outer = (rows, cols) if ord == 1 else (cols, rows)
         out = reduce_max(reduce_sum(abs(x), axis=inner, keepdims=True), axis=outer,
                          keepdims=True)
@@ -872,7 +865,5 @@ def logdet(matrix, name=None):
     chol = cholesky(matrix)
     d = bind(matrix_diag_part_p, chol, k=0)
     if _is_complex(d):
-        from ndflow.ops.math import real
-
         d = real(d)
     return 2.0 * reduce_sum(log(d), axis=-1)
