@@ -3,7 +3,7 @@
 #   make demo    base install (NumPy only) in .venv, then run examples/demo.py
 #   make test    test install in .venv, ruff, then the whole pytest suite
 #   make lint    ruff only
-#   make bench   import-time and per-op overhead benchmarks
+#   make bench   import-time and per-op overhead benchmarks against PyTorch and TensorFlow
 #   make clean   remove caches and build output (distclean also removes .venv)
 #
 # `make PYTHON=python3.12 test` builds the virtual environment with another interpreter
@@ -19,6 +19,7 @@ LINT_PATHS := src tests benchmarks examples
 # needed whenever pyproject.toml changes.
 BASE_STAMP := $(VENV)/.installed-base
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -41,6 +42,10 @@ $(TEST_STAMP): pyproject.toml | $(VPY)
 	$(VPY) -m pip install -e '.[test]'
 	touch $@ $(BASE_STAMP)
 
+$(BENCH_STAMP): pyproject.toml | $(VPY)
+	$(VPY) -m pip install -e '.[bench]'
+	touch $@
+
 demo: $(BASE_STAMP)
 	$(VPY) examples/demo.py
 
@@ -50,7 +55,7 @@ lint: $(TEST_STAMP)
 test: lint
 	$(VPY) -m pytest $(PYTEST_ARGS)
 
-bench: $(TEST_STAMP)
+bench: $(BENCH_STAMP)
 	$(VPY) benchmarks/import_time.py
 	$(VPY) benchmarks/op_overhead.py
 
