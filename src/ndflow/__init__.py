@@ -7,6 +7,8 @@
  [ 40, 100, 180]]>
 """
 
+import warnings as _warnings
+
 from ndflow import linalg, math, nn, random
 from ndflow.autodiff.custom_gradient import custom_gradient
 from ndflow.autodiff.tape import GradientTape, UnconnectedGradients
@@ -47,3 +49,16 @@ from ndflow.ops.math import *
 from ndflow.ops.reduction import *
 
 __version__ = "0.1.0"
+
+
+def _silence_numpy_warnings_inside_ndflow():
+    """Like TensorFlow, ops return inf and nan silently (``log(0)`` is -inf).
+
+    NumPy would warn from inside ndflow's modules; the filter matches only warnings
+    raised there, so the user's own NumPy code still warns as usual.
+    """
+    _warnings.filterwarnings("ignore", message=r".* encountered in ", category=RuntimeWarning,
+                             module=r"ndflow\.")
+
+
+_silence_numpy_warnings_inside_ndflow()
