@@ -36,20 +36,3 @@ def test_second_order_through_a_variable_matches_finite_differences():
         g = nd.reduce_sum(inner.gradient(y, v) * direction)
     (expected,) = numerical_gradients(directional, [value])
     np.testing.assert_allclose(outer.gradient(g, v).numpy(), expected, rtol=1e-6)
-
-
-def test_assign_after_recording_does_not_change_the_gradient():
-    x = nd.Variable(3.0)
-    with nd.GradientTape() as tape:
-        y = x * x
-    x.assign(5.0)
-    assert float(tape.gradient(y, x)) == 6.0
-
-
-def test_views_of_a_variable_keep_their_values_after_assign():
-    v = nd.Variable([1.0, 2.0, 3.0, 4.0])
-    view = nd.reshape(v, (2, 2))
-    part = v[1:3]
-    v.assign([9.0, 9.0, 9.0, 9.0])
-    np.testing.assert_array_equal(view.numpy(), [[1.0, 2.0], [3.0, 4.0]])
-    np.testing.assert_array_equal(part.numpy(), [2.0, 3.0])

@@ -320,16 +320,21 @@ def log_softmax(logits, axis=-1, name=None):
 
 # -- cross-entropies on logits -----------------------------------------------------------
 def _labels_like(labels, logits, op):
-    """Labels as a tensor of the logits' dtype (other data is converted, tensors checked)."""
+    """Labels as a tensor of the logits' dtype and shape (data converted, tensors checked)."""
     dtype = logits._value.dtype
     if isinstance(labels, Tensor):
         if labels._value.dtype != dtype:
             raise InvalidTypeError(f"{op}: labels and logits must have the same dtype, got "
                                    f"{labels.dtype.name} and {logits.dtype.name}; cast the "
                                    f"labels with ndflow.cast(labels, {logits.dtype.name})")
-        return labels
-    arr = to_array(labels)
-    return wrap(arr if arr.dtype == dtype else arr.astype(dtype))
+    else:
+        arr = to_array(labels)
+        labels = wrap(arr if arr.dtype == dtype else arr.astype(dtype))
+    if labels._value.shape != logits._value.shape:
+        raise InvalidArgumentError(f"{op}: logits and labels must have the same shape "
+                                   f"({shape_str(logits._value.shape)} vs "
+                                   f"{shape_str(labels._value.shape)})")
+    return labels
 
 
 def _sigmoid_xent_forward(z, x):
@@ -353,10 +358,6 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
         raise ValueError(f"{op}: both labels and logits must be given")
     x = _float_tensor(logits, op, "logits")
     z = _labels_like(labels, x, op)
-    if z._value.shape != x._value.shape:
-        raise InvalidArgumentError(f"{op}: logits and labels must have the same shape "
-                                   f"({shape_str(x._value.shape)} vs "
-                                   f"{shape_str(z._value.shape)})")
     return bind(sigmoid_xent_p, z, x)
 
 
@@ -395,10 +396,6 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     op = "softmax_cross_entropy_with_logits"
     x = _float_tensor(logits, op, "logits")
     z = _labels_like(labels, x, op)
-    if z._value.shape != x._value.shape:
-        raise InvalidArgumentError(f"{op}: logits and labels must have the same shape, got "
-                                   f"logits shape {shape_str(x._value.shape)} and labels "
-                                   f"shape {shape_str(z._value.shape)}")
     return bind(softmax_xent_p, z, x, axis=_axis(axis, x.ndim, op) - x.ndim)
 
 
