@@ -184,12 +184,15 @@ class GradientTape:
         """Walk the recorded entries in reverse; return gradients keyed by tensor id."""
         entries = list(self._entries)  # the walk may itself be recorded on this tape
         reach = self._reachable(entries, sources)
+        keep = {id(s) for s in sources}
         grads = {}
         for t, seed in zip(targets, seeds):
             if id(t) in reach:
                 _accumulate(grads, t, seed)
         for prim, args, out, params in reversed(entries):
-            g = grads.get(id(out))
+            key = id(out)
+            # An intermediate's gradient is complete once its producer is reached: free it.
+            g = grads.get(key) if key in keep else grads.pop(key, None)
             if g is None:
                 continue
             if prim.vjp_all is not None:
