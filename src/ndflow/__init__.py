@@ -51,6 +51,17 @@ from ndflow.ops.reduction import *
 __version__ = "0.1.0"
 
 
+_LAZY_SUBMODULES = ("keras",)  # imported on first use, so `import ndflow` stays fast
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"ndflow.{name}")
+    raise AttributeError(f"module 'ndflow' has no attribute {name!r}")
+
+
 def _silence_numpy_warnings_inside_ndflow():
     """Like TensorFlow, ops return inf and nan silently (``log(0)`` is -inf).
 

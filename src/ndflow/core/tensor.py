@@ -25,7 +25,8 @@ class Tensor:
 
     @property
     def shape(self) -> TensorShape:
-        return TensorShape(self._value.shape)
+        # an array's shape is already a tuple of ints: skip TensorShape's conversions
+        return _new_shape(TensorShape, self._value.shape)
 
     @property
     def dtype(self):
@@ -132,6 +133,7 @@ class _Ref:
 
 
 _new = object.__new__
+_new_shape = tuple.__new__
 
 
 def wrap(array) -> Tensor:

@@ -1,0 +1,347 @@
+"""Layer: the base of every Keras layer and model.
+
+Configuration goes in ``__init__``, weights are created in ``build(input_shape)`` (called
+on the first call, when the input shape is known), the math lives in ``call``.
+``__call__`` adds what every layer shares: building, casting inputs to the layer's dtype,
+activity regularization and, for symbolic inputs (``keras.Input``), recording the call
+in the functional graph.
+"""
+
+import inspect
+import re
+
+import numpy as np
+
+from ndflow.backend.config import floatx
+from ndflow.core import nest
+from ndflow.core.convert import convert_to_tensor
+from ndflow.core.dtypes import as_dtype
+from ndflow.core.errors import InvalidArgumentError
+from ndflow.core.tensor import Tensor
+from ndflow.core.variable import Variable
+from ndflow.keras import constraints as constraints_module
+from ndflow.keras import initializers as initializers_module
+from ndflow.keras import regularizers as regularizers_module
+from ndflow.keras.keras_tensor import KerasTensor
+from ndflow.keras.layers import naming, serialization
+from ndflow.keras.layers.symbolic import symbolic_call
+from ndflow.ops.cast import cast
+
+
+def to_snake_case(name: str) -> str:
+    """``LeakyReLU`` -> ``leaky_re_lu``, ``Dense`` -> ``dense`` (Keras's default names)."""
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+
+
+class Layer:
+    """Base class of layers, as ``keras.layers.Layer``.
+
+    >>> class Scale(Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+    ...     def call(self, inputs):
+    ...         return inputs * self.w
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        serialization.register(cls)
+
+    def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
+                 input_shape=None, input_dim=None, batch_input_shape=None, batch_size=None,
+                 **kwargs):
+        if kwargs:
+            raise TypeError(f"{type(self).__name__} got unexpected keyword arguments "
+                            f"{sorted(kwargs)}")
+        self._tracking = True
+        self.name = name if name is not None else naming.unique(to_snake_case(
+            type(self).__name__))
+        self.trainable = trainable
+        self._dtype = as_dtype(dtype).name if dtype is not None else None
+        self.activity_regularizer = regularizers_module.get(activity_regularizer)
+        self.built = False
+        self.supports_masking = False
+        self._own_weights = []
+        self._weight_regularizers = []  # (variable, regularizer)
+        self._activity_losses = []
+        self._inbound_nodes = []
+        # Sequential models read the input shape given to their first layer.
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        if batch_input_shape is not None:
+            self._batch_input_shape = tuple(batch_input_shape)
+        elif input_shape is not None:
+            self._batch_input_shape = (batch_size, *tuple(input_shape))
+        else:
+            self._batch_input_shape = None
+
+    # -- dtype ---------------------------------------------------------------------------
+    @property
+    def dtype(self) -> str:
+        """The dtype of the layer's weights and computations (floatx unless set)."""
+        return self._dtype or floatx()
+
+    @property
+    def compute_dtype(self) -> str:
+        return self.dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self.dtype
+
+    # -- weights -------------------------------------------------------------------------
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                   regularizer=None, constraint=None, name=None, **kwargs):
+        """Create a weight (a Variable) owned by this layer and return it."""
+        shape = () if shape is None else tuple(int(d) for d in shape)
+        dtype = as_dtype(dtype or self.dtype).name
+        if initializer is None:
+            initializer = "glorot_uniform" if as_dtype(dtype).is_floating else "zeros"
+        init = initializers_module.get(initializer)
+        value = init(shape, dtype=dtype)
+        variable = Variable(value, trainable=trainable, name=name or "variable", dtype=dtype,
+                            constraint=constraints_module.get(constraint))
+        self._own_weights.append(variable)
+        regularizer = regularizers_module.get(regularizer)
+        if regularizer is not None:
+            self._weight_regularizers.append((variable, regularizer))
+        return variable
+
+    def _sublayers(self):
+        """Layers held as attributes, directly or in lists, tuples and dicts (in order)."""
+        found, seen = [], set()
+        for value in self.__dict__.values():
+            for item in _walk(value):
+                if isinstance(item, Layer) and item is not self and id(item) not in seen:
+                    seen.add(id(item))
+                    found.append(item)
+        return found
+
+    @property
+    def weights(self) -> list:
+        """All weights: trainable ones first, as Keras lists them."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def variables(self) -> list:
+        return self.weights
+
+    @property
+    def trainable_weights(self) -> list:
+        """Weights updated by training: none when the layer is frozen (``trainable=False``)."""
+        if not self.trainable:
+            return []
+        own = [v for v in self._own_weights if v.trainable]
+        return _unique(own + [w for layer in self._sublayers() for w in layer.trainable_weights])
+
+    @property
+    def non_trainable_weights(self) -> list:
+        """Weights training leaves alone: all of them when the layer is frozen."""
+        if not self.trainable:
+            own = [v for v in self._own_weights if v.trainable]
+            own += [v for v in self._own_weights if not v.trainable]
+            nested = [w for layer in self._sublayers() for w in layer.weights]
+        else:
+            own = [v for v in self._own_weights if not v.trainable]
+            nested = [w for layer in self._sublayers() for w in layer.non_trainable_weights]
+        return _unique(own + nested)
+
+    @property
+    def trainable_variables(self) -> list:
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list:
+        return self.non_trainable_weights
+
+    def get_weights(self) -> list:
+        """The weights' values as NumPy arrays, in the order of ``weights``."""
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Set the weights from NumPy arrays in the order of ``weights`` (shapes checked)."""
+        params = self.weights
+        weights = list(weights)
+        if len(weights) != len(params):
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(params)} weights, but received "
+                f"{len(weights)}. It has weights "
+                f"{[(v.name, tuple(v.shape)) for v in params]}.")
+        arrays = []
+        for v, w in zip(params, weights):
+            arr = np.asarray(w)
+            if tuple(arr.shape) != tuple(v.shape):
+                raise ValueError(
+                    f"Layer '{self.name}' weight '{v.name}' has shape {tuple(v.shape)}, but "
+                    f"the value given for it has shape {tuple(arr.shape)}.")
+            arrays.append(arr)
+        for v, arr in zip(params, arrays):  # only after every shape was checked
+            v.assign(arr.astype(v.dtype.np_dtype, copy=False))
+
+    def count_params(self) -> int:
+        """The number of scalars in all weights."""
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but the "
+                             "layer isn't built. Call it on data or build it first.")
+        return int(sum(int(np.prod(v.shape)) for v in self.weights))
+
+    # -- losses --------------------------------------------------------------------------
+    @property
+    def losses(self) -> list:
+        """Regularization losses: weight penalties (current values) and activity penalties
+        from the last call, of this layer and its sublayers."""
+        out = [reg(v) for v, reg in self._weight_regularizers]
+        out.extend(self._activity_losses)
+        for layer in self._sublayers():
+            out.extend(layer.losses)
+        return out
+
+    def add_loss(self, loss) -> None:
+        """Add a loss tensor (e.g. an activity penalty) computed during ``call``."""
+        self._activity_losses.append(loss)
+
+    # -- building and calling ------------------------------------------------------------
+    def build(self, input_shape) -> None:
+        """Create the weights, knowing the input shape. The base class creates none."""
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        """The layer's computation. Subclasses override it."""
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        """The output shape for an input shape; by default found by a trial call."""
+        raise NotImplementedError
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask the outputs carry: the input mask if the layer supports masking."""
+        return mask if self.supports_masking else None
+
+    def _maybe_build(self, shapes):
+        if not self.built:
+            self.build(shapes)
+            self.built = True
+
+    def __call__(self, *args, **kwargs):
+        flat = nest.flatten((args, kwargs))
+        if any(isinstance(t, KerasTensor) for t in flat):
+            return symbolic_call(self, args, kwargs)
+        if not args:
+            raise ValueError(f"Layer '{self.name}' was called without inputs")
+        inputs = self._convert_inputs(args[0])
+        self._maybe_build(_shapes(inputs))
+        self._activity_losses = []
+        outputs = self.call(inputs, *args[1:], **self._call_kwargs(kwargs))
+        if self.activity_regularizer is not None:
+            for out in nest.flatten(outputs):
+                self._activity_losses.append(
+                    self.activity_regularizer(out) / max(int(out.shape[0]) if out.ndim else 1,
+                                                         1))
+        return outputs
+
+    def _call_kwargs(self, kwargs):
+        """Drop ``training``/``mask`` when ``call`` does not accept them, as Keras does."""
+        accepted = _call_arguments(type(self))
+        if accepted is None:
+            return kwargs
+        return {k: v for k, v in kwargs.items() if k in accepted or k not in ("training", "mask")}
+
+    def _convert_inputs(self, inputs):
+        """Tensors from NumPy data; floating inputs cast to the layer's dtype."""
+        dtype = self.compute_dtype
+
+        def convert(x):
+            if x is None:
+                return None
+            t = x if isinstance(x, Tensor) else convert_to_tensor(x)
+            if t.dtype.is_floating and t.dtype.name != dtype:
+                t = cast(t, dtype)
+            return t
+
+        return nest.map_structure(convert, inputs) if nest.is_nested(inputs) else convert(inputs)
+
+    # -- configuration -------------------------------------------------------------------
+    def get_config(self) -> dict:
+        """The constructor arguments that rebuild this layer (without its weights)."""
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers_module.serialize(
+                self.activity_regularizer)
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """Create a layer from ``get_config()``'s output."""
+        return cls(**config)
+
+    # -- symbolic helpers ----------------------------------------------------------------
+    @property
+    def input(self):
+        """The symbolic input of the layer's first functional call."""
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on a symbolic "
+                                 "input, so it has no defined input")
+        ins = self._inbound_nodes[0].input_tensors
+        return ins[0] if len(ins) == 1 else ins
+
+    @property
+    def output(self):
+        """The symbolic output of the layer's first functional call."""
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on a symbolic "
+                                 "input, so it has no defined output")
+        return self._inbound_nodes[0].outputs
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+serialization.register(Layer)
+
+
+def _unique(variables):
+    """Drop repeats (a weight shared by two sublayers), keeping the first place."""
+    seen = set()
+    return [v for v in variables if not (id(v) in seen or seen.add(id(v)))]
+
+
+def _walk(value):
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _walk(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _walk(v)
+    else:
+        yield value
+
+
+def _shapes(inputs):
+    return nest.map_structure(lambda t: None if t is None else tuple(t.shape), inputs) \
+        if nest.is_nested(inputs) else tuple(inputs.shape)
+
+
+_CALL_ARGS: dict = {}
+
+
+def _call_arguments(cls):
+    """The parameter names of ``cls.call`` (None when it takes ``**kwargs``)."""
+    if cls not in _CALL_ARGS:
+        params = inspect.signature(cls.call).parameters
+        if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+            _CALL_ARGS[cls] = None
+        else:
+            _CALL_ARGS[cls] = set(params)
+    return _CALL_ARGS[cls]
+
+
+def check_last_dimension(layer, shape, expected):
+    """Raise the error Keras users expect when an input's last dimension is wrong."""
+    got = shape[-1] if shape else None
+    if got is not None and got != expected:
+        raise InvalidArgumentError(
+            f"Layer '{layer.name}' expects last dimension {expected}, got {got} "
+            f"(input shape {tuple(shape)})")
