@@ -1,0 +1,46 @@
+"""Dense, Activation and Identity through the layer contract, plus Dense specifics."""
+
+import numpy as np
+import pytest
+
+from ndflow.keras import Input, layers
+from tests.keras.contract import check_layer
+
+
+def test_dense_contract():
+    check_layer(lambda: layers.Dense(3, activation="tanh"), (4, 5), (4, 3), num_weights=2,
+                num_params=18, order=2)
+
+
+def test_dense_without_bias_and_on_rank_3_inputs():
+    check_layer(lambda: layers.Dense(2, use_bias=False), (2, 3, 4), (2, 3, 2), num_weights=1,
+                num_params=8)
+
+
+def test_activation_and_identity_contracts():
+    check_layer(lambda: layers.Activation("sigmoid"), (3, 4), (3, 4), num_weights=0, order=2)
+    check_layer(lambda: layers.Identity(), (3, 4), (3, 4), num_weights=0)
+
+
+def test_dense_regularizers_add_losses():
+    layer = layers.Dense(2, kernel_regularizer="l2", activity_regularizer="l1")
+    layer(np.ones((3, 4), np.float32))
+    assert len(layer.losses) == 2
+    kernel_penalty = 0.01 * float((layer.kernel.numpy() ** 2).sum())
+    assert float(layer.losses[0]) == pytest.approx(kernel_penalty, rel=1e-5)
+
+
+def test_dense_names_are_unique_and_configurable():
+    a, b = layers.Dense(1), layers.Dense(1)
+    assert a.name != b.name and a.name.startswith("dense") and b.name.startswith("dense")
+    assert layers.Dense(1, name="head").name == "head"
+
+
+def test_dense_rejects_bad_units():
+    with pytest.raises(ValueError, match="units must be a positive integer"):
+        layers.Dense(0)
+
+
+def test_symbolic_dense_has_unknown_batch():
+    out = layers.Dense(7)(Input(shape=(3,)))
+    assert tuple(out.shape) == (None, 7)
