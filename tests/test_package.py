@@ -16,3 +16,15 @@ def test_inf_and_nan_come_without_numpy_warnings_but_user_numpy_still_warns():
         assert not caught
         np.log(np.zeros(1))  # the user's own NumPy call
     assert [w.category for w in caught] == [RuntimeWarning]
+
+
+def test_keras_is_reachable_from_the_package_but_not_imported_by_it():
+    import subprocess
+    import sys
+
+    code = ("import sys, ndflow; assert 'ndflow.keras' not in sys.modules; "
+            "import ndflow as tf; d = tf.keras.layers.Dense(2); "
+            "assert 'ndflow.keras' in sys.modules; print(type(d).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "Dense"
