@@ -192,3 +192,34 @@ def test_gradients_through_a_model_match_finite_differences():
         y = model(np.array([[0.3, -0.7], [1.1, 0.2]]))
     assert len(tape.gradient(y, model.trainable_weights)) == 4
     check_gradients(lambda x: model(x), [np.array([[0.3, -0.7], [1.1, 0.2]])], order=2)
+
+
+def test_freezing_a_model_freezes_its_layers_and_unfreezing_restores_them():
+    class WithState(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+            self.count = self.add_weight(shape=(), initializer="zeros", trainable=False,
+                                         name="count")
+
+        def call(self, x):
+            return x * self.w
+
+    model = Sequential([layers.Dense(2, input_shape=(3,)), WithState()])
+    model(np.ones((1, 3), np.float32))
+    assert [w.name for w in model.weights] == ["kernel", "bias", "w", "count"]
+    model.trainable = False
+    assert model.trainable_weights == [] and len(model.non_trainable_weights) == 4
+    assert all(not layer.trainable for layer in model.layers)
+    model.trainable = True
+    assert [w.name for w in model.trainable_weights] == ["kernel", "bias", "w"]
+    assert [w.name for w in model.non_trainable_weights] == ["count"]
+
+
+def test_frozen_weights_get_no_gradient_from_an_automatic_tape():
+    model = sequential_from_list()
+    model.layers[0].trainable = False
+    with GradientTape() as tape:
+        y = model(X)
+    grads = tape.gradient(y, model.layers[0].weights + model.layers[1].weights)
+    assert grads[0] is None and grads[1] is None
+    assert grads[2] is not None and grads[3] is not None

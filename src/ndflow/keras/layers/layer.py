@@ -57,12 +57,13 @@ class Layer:
         self._tracking = True
         self.name = name if name is not None else naming.unique(to_snake_case(
             type(self).__name__))
-        self.trainable = trainable
+        self._created_trainable = []  # weights made with trainable=True (see `trainable`)
+        self._created_non_trainable = []
+        self._trainable = bool(trainable)
         self._dtype = as_dtype(dtype).name if dtype is not None else None
         self.activity_regularizer = regularizers_module.get(activity_regularizer)
         self.built = False
         self.supports_masking = False
-        self._own_weights = []
         self._weight_regularizers = []  # (variable, regularizer)
         self._activity_losses = []
         self._inbound_nodes = []
@@ -100,9 +101,10 @@ class Layer:
             initializer = "glorot_uniform" if as_dtype(dtype).is_floating else "zeros"
         init = initializers_module.get(initializer)
         value = init(shape, dtype=dtype)
-        variable = Variable(value, trainable=trainable, name=name or "variable", dtype=dtype,
+        variable = Variable(value, trainable=trainable and self.trainable,
+                            name=name or "variable", dtype=dtype,
                             constraint=constraints_module.get(constraint))
-        self._own_weights.append(variable)
+        (self._created_trainable if trainable else self._created_non_trainable).append(variable)
         regularizer = regularizers_module.get(regularizer)
         if regularizer is not None:
             self._weight_regularizers.append((variable, regularizer))
@@ -118,10 +120,26 @@ class Layer:
                     found.append(item)
         return found
 
+    # Weights are ordered as in Keras 3: the layer's own (trainable, then non-trainable),
+    # then each sublayer's in turn. Freezing a layer (``trainable = False``) marks the
+    # weights it created as trainable as non-trainable, in it and all its sublayers.
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for v in self._created_trainable:
+            v.trainable = self._trainable
+        for layer in self._sublayers():
+            layer.trainable = self._trainable
+
     @property
     def weights(self) -> list:
-        """All weights: trainable ones first, as Keras lists them."""
-        return self.trainable_weights + self.non_trainable_weights
+        """All weights of the layer and its sublayers."""
+        own = self._created_trainable + self._created_non_trainable
+        return _unique(own + [w for layer in self._sublayers() for w in layer.weights])
 
     @property
     def variables(self) -> list:
@@ -129,23 +147,13 @@ class Layer:
 
     @property
     def trainable_weights(self) -> list:
-        """Weights updated by training: none when the layer is frozen (``trainable=False``)."""
-        if not self.trainable:
-            return []
-        own = [v for v in self._own_weights if v.trainable]
-        return _unique(own + [w for layer in self._sublayers() for w in layer.trainable_weights])
+        """Weights updated by training."""
+        return [v for v in self.weights if v.trainable]
 
     @property
     def non_trainable_weights(self) -> list:
-        """Weights training leaves alone: all of them when the layer is frozen."""
-        if not self.trainable:
-            own = [v for v in self._own_weights if v.trainable]
-            own += [v for v in self._own_weights if not v.trainable]
-            nested = [w for layer in self._sublayers() for w in layer.weights]
-        else:
-            own = [v for v in self._own_weights if not v.trainable]
-            nested = [w for layer in self._sublayers() for w in layer.non_trainable_weights]
-        return _unique(own + nested)
+        """Weights training leaves alone (all of them while the layer is frozen)."""
+        return [v for v in self.weights if not v.trainable]
 
     @property
     def trainable_variables(self) -> list:
