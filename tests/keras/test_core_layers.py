@@ -44,3 +44,10 @@ def test_dense_rejects_bad_units():
 def test_symbolic_dense_has_unknown_batch():
     out = layers.Dense(7)(Input(shape=(3,)))
     assert tuple(out.shape) == (None, 7)
+
+
+def test_unknown_activation_and_initializer_names_are_clear_errors():
+    with pytest.raises(ValueError, match=r"relux.*relu"):
+        layers.Dense(2, activation="relux")
+    with pytest.raises(ValueError, match=r"glorot_uniformm.*glorot_uniform"):
+        layers.Dense(2, kernel_initializer="glorot_uniformm")
