@@ -223,3 +223,32 @@ def test_frozen_weights_get_no_gradient_from_an_automatic_tape():
     grads = tape.gradient(y, model.layers[0].weights + model.layers[1].weights)
     assert grads[0] is None and grads[1] is None
     assert grads[2] is not None and grads[3] is not None
+
+
+def test_clone_model_keeps_python_lambdas_and_model_from_config_rebuilds_functional():
+    from ndflow.keras.layers.lambda_layer import Lambda
+
+    inputs = Input(shape=(3,))
+    model = Model(inputs, layers.Dense(2)(Lambda(lambda x: x * 2.0)(inputs)))
+    clone = clone_model(model)
+    clone.set_weights(model.get_weights())
+    np.testing.assert_allclose(clone(X[:, :3]).numpy(), model(X[:, :3]).numpy(), rtol=1e-6)
+    plain = functional()
+    rebuilt = Model.from_config(plain.get_config())
+    assert type(rebuilt).__name__ == "Functional" and rebuilt.count_params() == 67
+
+
+def test_activity_regularization_is_not_divided_by_the_batch_size():
+    layer = layers.Dense(2, activity_regularizer="l1", kernel_initializer="ones")
+    out = layer(np.ones((4, 3), np.float32))
+    assert float(layer.losses[0]) == pytest.approx(0.01 * float(np.abs(out.numpy()).sum()))
+
+
+def test_clear_session_restarts_layer_names():
+    from ndflow.keras import backend
+
+    backend.clear_session()
+    assert layers.Dense(1).name == "dense"
+    assert layers.Dense(1).name == "dense_1"
+    backend.clear_session()
+    assert layers.Dense(1).name == "dense"

@@ -2,15 +2,18 @@
 
 from ndflow.keras import (
     activations,
+    backend,
     constraints,
     initializers,
     layers,
     models,
+    ops,
     regularizers,
+    utils,
 )
 from ndflow.keras.keras_tensor import KerasTensor
 from ndflow.keras.layers import Input, Layer
 from ndflow.keras.models import Model, Sequential
 
-__all__ = ["Input", "KerasTensor", "Layer", "Model", "Sequential", "activations",
-           "constraints", "initializers", "layers", "models", "regularizers"]
+__all__ = ["Input", "KerasTensor", "Layer", "Model", "Sequential", "activations", "backend",
+           "constraints", "initializers", "layers", "models", "ops", "regularizers", "utils"]

@@ -242,10 +242,8 @@ class Layer:
         self._activity_losses = []
         outputs = self.call(inputs, *args[1:], **self._call_kwargs(kwargs))
         if self.activity_regularizer is not None:
-            for out in nest.flatten(outputs):
-                self._activity_losses.append(
-                    self.activity_regularizer(out) / max(int(out.shape[0]) if out.ndim else 1,
-                                                         1))
+            for out in nest.flatten(outputs):  # not divided by the batch size, as Keras 3
+                self._activity_losses.append(self.activity_regularizer(out))
         return outputs
 
     def _call_kwargs(self, kwargs):

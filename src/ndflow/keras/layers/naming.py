@@ -2,6 +2,8 @@
 
 import collections
 
+from ndflow.keras import backend
+
 _counts: collections.Counter = collections.Counter()
 
 
@@ -15,3 +17,6 @@ def unique(base: str) -> str:
 def reset() -> None:
     """Start naming afresh (``keras.backend.clear_session``)."""
     _counts.clear()
+
+
+backend.register_clear_session_hook(reset)

@@ -3,12 +3,16 @@
 from ndflow.core import nest
 from ndflow.keras.keras_tensor import KerasTensor
 from ndflow.keras.layers.input_layer import InputLayer
+from ndflow.keras.layers.lambda_layer import Lambda
 from ndflow.keras.layers.serialization import serialize_layer
 from ndflow.keras.models.functional import Functional
 from ndflow.keras.models.sequential import Sequential
 
 
 def _clone_layer(layer):
+    if isinstance(layer, Lambda):  # a Python function has no config to rebuild it from
+        return Lambda(layer.function, output_shape=layer._output_shape,
+                      mask=layer.mask, arguments=layer.arguments)
     return type(layer).from_config(serialize_layer(layer)["config"])
 
 

@@ -106,6 +106,15 @@ class Model(Layer):
         self.built = True
         return out
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuild a model; a functional model's config rebuilds its graph."""
+        if cls is Model and "input_layers" in config:
+            from ndflow.keras.models.functional import Functional  # a subclass of Model
+
+            return Functional.from_config(config, custom_objects=custom_objects)
+        return cls(**config)
+
     def get_config(self):
         """Subclassed models rebuild from their constructor arguments, if they define
         ``get_config``; the base only records the name and trainability."""
