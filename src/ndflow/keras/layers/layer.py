@@ -232,15 +232,19 @@ class Layer:
             self.built = True
 
     def __call__(self, *args, **kwargs):
-        flat = nest.flatten((args, kwargs))
-        if any(isinstance(t, KerasTensor) for t in flat):
-            return symbolic_call(self, args, kwargs)
-        if not args:
-            raise ValueError(f"Layer '{self.name}' was called without inputs")
-        inputs = self._convert_inputs(args[0])
-        self._maybe_build(_shapes(inputs))
+        first = args[0] if args else None
+        if not (type(first) is Tensor and len(args) == 1 and not any(
+                isinstance(v, KerasTensor) for v in kwargs.values())):
+            # not the common case of one concrete tensor: look through the structures
+            if any(isinstance(t, KerasTensor) for t in nest.flatten((args, kwargs))):
+                return symbolic_call(self, args, kwargs)
+            if not args:
+                raise ValueError(f"Layer '{self.name}' was called without inputs")
+        inputs = self._convert_inputs(first)
+        if not self.built:
+            self._maybe_build(_shapes(inputs))
         self._activity_losses = []
-        outputs = self.call(inputs, *args[1:], **self._call_kwargs(kwargs))
+        outputs = self.call(inputs, *args[1:], **(self._call_kwargs(kwargs) if kwargs else {}))
         if self.activity_regularizer is not None:
             for out in nest.flatten(outputs):  # not divided by the batch size, as Keras 3
                 self._activity_losses.append(self.activity_regularizer(out))
@@ -255,13 +259,14 @@ class Layer:
 
     def _convert_inputs(self, inputs):
         """Tensors from NumPy data; floating inputs cast to the layer's dtype."""
-        dtype = self.compute_dtype
+        dtype = np.dtype(self.compute_dtype)
 
         def convert(x):
             if x is None:
                 return None
             t = x if isinstance(x, Tensor) else convert_to_tensor(x)
-            if t.dtype.is_floating and t.dtype.name != dtype:
+            own = t._value.dtype
+            if own.kind == "f" and own != dtype:
                 t = cast(t, dtype)
             return t
 
