@@ -10,6 +10,7 @@ dtype); the optimizer assigns it back to the variable.
 
 from ndflow.backend.config import epsilon
 from ndflow.core.convert import convert_to_tensor
+from ndflow.keras.saving.object_table import ObjectTable
 from ndflow.ops import math as _math
 from ndflow.ops.nn import relu
 from ndflow.ops.reduction import reduce_sum
@@ -138,47 +139,7 @@ _BY_NAME.update({"constraint": Constraint, "max_norm": MaxNorm, "non_neg": NonNe
                  "unit_norm": UnitNorm, "min_max_norm": MinMaxNorm})
 
 
-def _lookup(name, custom_objects):
-    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown constraint: {name!r}. Valid names are: "
-                         f"{', '.join(sorted(_BY_NAME))}")
-    return cls
-
-
-def serialize(constraint) -> dict:
-    """The dict form of a constraint: ``{"class_name": ..., "config": {...}}``."""
-    if constraint is None:
-        return None
-    if not hasattr(constraint, "get_config"):
-        raise ValueError(f"Cannot serialize {constraint!r}: it has no get_config()")
-    return {"module": "keras.constraints", "class_name": type(constraint).__name__,
-            "config": constraint.get_config(), "registered_name": None}
-
-
-def deserialize(config, custom_objects=None):
-    """A constraint from ``serialize``'s dict (or a bare name, for default arguments)."""
-    if isinstance(config, str):
-        return _lookup(config, custom_objects)()
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"Could not interpret constraint config: {config!r}; expected a "
-                         f"dict with 'class_name' and 'config'")
-    cls = _lookup(config["class_name"], custom_objects)
-    return cls.from_config(config.get("config") or {})
-
-
-def get(identifier):
-    """The constraint for ``identifier``: a name ('max_norm', 'non_neg', ...), a config
-    dict, an instance, a callable or a class (instantiated with its defaults); None gives
-    None.
-    """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if isinstance(identifier, type):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}; expected "
-                     f"a name such as 'max_norm', a dict, a Constraint or a callable")
+_TABLE = ObjectTable("constraint", "keras.constraints", _BY_NAME, "max_norm")
+serialize = _TABLE.serialize
+deserialize = _TABLE.deserialize
+get = _TABLE.get

@@ -23,6 +23,7 @@ import numpy as np
 from ndflow.backend.config import floatx
 from ndflow.core.convert import convert_to_tensor
 from ndflow.core.dtypes import as_dtype
+from ndflow.keras.saving.object_table import ObjectTable
 from ndflow.ops import creation
 from ndflow.ops import random as _random
 from ndflow.ops.cast import cast
@@ -406,49 +407,7 @@ _BY_NAME.update({
 })
 
 
-def _lookup(name, custom_objects):
-    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown initializer: {name!r}. Valid names are: "
-                         f"{', '.join(sorted(_BY_NAME))}")
-    return cls
-
-
-def serialize(initializer) -> dict:
-    """The dict form of an initializer: ``{"class_name": ..., "config": {...}}``."""
-    if initializer is None:
-        return None
-    if not hasattr(initializer, "get_config"):
-        raise ValueError(f"Cannot serialize {initializer!r}: it has no get_config()")
-    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
-            "config": initializer.get_config(), "registered_name": None}
-
-
-def deserialize(config, custom_objects=None):
-    """An initializer from ``serialize``'s dict (or a bare name, for default arguments)."""
-    if isinstance(config, str):
-        return _lookup(config, custom_objects)()
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"Could not interpret initializer config: {config!r}; expected a "
-                         f"dict with 'class_name' and 'config'")
-    cls = _lookup(config["class_name"], custom_objects)
-    return cls.from_config(config.get("config") or {})
-
-
-def get(identifier):
-    """The initializer for ``identifier``: a name, a config dict, an instance, a callable
-    or a class (instantiated with its defaults); None gives None.
-
-    >>> get("he_normal")
-    HeNormal(seed=None)
-    """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if isinstance(identifier, type):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}; expected "
-                     f"a name such as 'glorot_uniform', a dict, an Initializer or a callable")
+_TABLE = ObjectTable("initializer", "keras.initializers", _BY_NAME, "glorot_uniform")
+serialize = _TABLE.serialize
+deserialize = _TABLE.deserialize
+get = _TABLE.get

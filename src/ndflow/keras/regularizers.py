@@ -12,6 +12,7 @@ import math
 import numbers
 
 from ndflow.core.convert import convert_to_tensor
+from ndflow.keras.saving.object_table import ObjectTable
 from ndflow.ops import math as _math
 from ndflow.ops.creation import eye
 from ndflow.ops.linalg import matmul
@@ -156,46 +157,7 @@ _BY_NAME.update({"regularizer": Regularizer, "l1": L1, "l2": L2, "l1_l2": L1L2,
                  "l1l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer})
 
 
-def _lookup(name, custom_objects):
-    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown regularizer: {name!r}. Valid names are: "
-                         f"{', '.join(sorted(_BY_NAME))}")
-    return cls
-
-
-def serialize(regularizer) -> dict:
-    """The dict form of a regularizer: ``{"class_name": ..., "config": {...}}``."""
-    if regularizer is None:
-        return None
-    if not hasattr(regularizer, "get_config"):
-        raise ValueError(f"Cannot serialize {regularizer!r}: it has no get_config()")
-    return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
-            "config": regularizer.get_config(), "registered_name": None}
-
-
-def deserialize(config, custom_objects=None):
-    """A regularizer from ``serialize``'s dict (or a bare name, for default arguments)."""
-    if isinstance(config, str):
-        return _lookup(config, custom_objects)()
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"Could not interpret regularizer config: {config!r}; expected a "
-                         f"dict with 'class_name' and 'config'")
-    cls = _lookup(config["class_name"], custom_objects)
-    return cls.from_config(config.get("config") or {})
-
-
-def get(identifier):
-    """The regularizer for ``identifier``: a name ('l1', 'l2', 'l1_l2'), a config dict,
-    an instance, a callable or a class (instantiated with its defaults); None gives None.
-    """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if isinstance(identifier, type):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}; expected "
-                     f"a name such as 'l2', a dict, a Regularizer or a callable")
+_TABLE = ObjectTable("regularizer", "keras.regularizers", _BY_NAME, "l2")
+serialize = _TABLE.serialize
+deserialize = _TABLE.deserialize
+get = _TABLE.get
