@@ -28,6 +28,9 @@ from ndflow.keras.layers.regularization import ActivityRegularization, Dropout, 
 from ndflow.keras.layers.reshaping import Flatten, Permute, RepeatVector, Reshape
 from ndflow.keras.layers.serialization import deserialize_layer as deserialize
 from ndflow.keras.layers.serialization import serialize_layer as serialize
+from ndflow.keras.layers.tensor_ops import install as _install_tensor_ops
+
+_install_tensor_ops()
 
 __all__ = [
     "ELU", "Activation", "ActivityRegularization", "Add", "Average", "Concatenate", "Dense",

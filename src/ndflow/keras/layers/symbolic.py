@@ -6,6 +6,8 @@ which unknown dimensions take two different sizes, to tell which output dimensio
 follow them), and a ``Node`` links the inputs to new ``KerasTensor`` outputs.
 """
 
+import itertools
+
 import numpy as np
 
 from ndflow.autodiff.primitive import state
@@ -16,10 +18,14 @@ from ndflow.keras.keras_tensor import KerasTensor
 _TRIAL_SIZES = (2, 3)
 
 
+_node_ids = itertools.count()
+
+
 class Node:
     """One call of a layer on symbolic tensors: an edge of a functional model's graph."""
 
     def __init__(self, layer, args, kwargs):
+        self.id = next(_node_ids)  # creation order, a topological order of any graph
         self.layer = layer
         self.args = args
         self.kwargs = kwargs
@@ -59,7 +65,8 @@ def _trial_call(layer, args, kwargs, size):
     saved = state.recorders
     state.recorders = []  # a trial call never belongs on a user's tape
     try:
-        out = layer.call(*concrete_args, **layer._call_kwargs(concrete_kwargs))
+        with np.errstate(all="ignore"):  # zeros may divide by zero: only shapes matter here
+            out = layer.call(*concrete_args, **layer._call_kwargs(concrete_kwargs))
     finally:
         state.recorders = saved
     return nest.map_structure(lambda t: _Spec(t.shape, t.dtype.name), out)

@@ -5,6 +5,7 @@ from ndflow.keras.keras_tensor import KerasTensor
 from ndflow.keras.layers.input_layer import InputLayer
 from ndflow.keras.layers.lambda_layer import Lambda
 from ndflow.keras.layers.serialization import serialize_layer
+from ndflow.keras.layers.tensor_ops import TensorOp
 from ndflow.keras.models.functional import Functional
 from ndflow.keras.models.sequential import Sequential
 
@@ -13,6 +14,8 @@ def _clone_layer(layer):
     if isinstance(layer, Lambda):  # a Python function has no config to rebuild it from
         return Lambda(layer.function, output_shape=layer._output_shape,
                       mask=layer.mask, arguments=layer.arguments)
+    if isinstance(layer, TensorOp):
+        return TensorOp(layer.fn)
     return type(layer).from_config(serialize_layer(layer)["config"])
 
 

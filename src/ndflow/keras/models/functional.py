@@ -216,7 +216,7 @@ def _nodes_between(inputs, outputs, model_name):
 
     for t in outputs:
         visit(t, "the model's outputs")
-    return order
+    return sorted(order, key=lambda node: node.id)  # the order the user wrote the calls
 
 
 def _unique_layers(inputs, nodes):
