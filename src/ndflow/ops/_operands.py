@@ -9,6 +9,7 @@ booleans, when it becomes ``floatx`` (or complex).
 
 import numpy as np
 
+from ndflow.autodiff.engine_ops import stack
 from ndflow.autodiff.primitive import bind
 from ndflow.backend.config import floatx
 from ndflow.backend.promotion import PromotionError, result_type, weak_scalar_dtype
@@ -24,6 +25,8 @@ def _weak(value, dtype):
     """Convert non-tensor data to the tensor it becomes next to a tensor of ``dtype``."""
     if isinstance(value, _PY_SCALARS):
         return wrap(np.asarray(value, dtype=weak_scalar_dtype(value, dtype)))
+    if isinstance(value, (list, tuple)) and _holds_tensors(value):
+        return as_tensor(value)
     arr = to_array(value)
     kind, own = dtype.kind, arr.dtype.kind
     if own == kind or own == "b" or (own in "iu" and kind in "iufc") or (
@@ -130,5 +133,17 @@ def normalize_axis(axis, ndim, op):
 
 
 def as_tensor(x):
-    """Return ``x`` as a Tensor (Variables stay themselves, so gradients reach them)."""
-    return x if isinstance(x, Tensor) else wrap(to_array(x))
+    """Return ``x`` as a Tensor (Variables stay themselves, so gradients reach them).
+
+    A list or tuple holding tensors is stacked, differentiably: ``abs([t1, t2])``.
+    """
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (list, tuple)) and _holds_tensors(x):
+        return stack(promote_all(list(x), "stack"))
+    return wrap(to_array(x))
+
+
+def _holds_tensors(values):
+    return any(isinstance(v, Tensor) or (isinstance(v, (list, tuple)) and _holds_tensors(v))
+               for v in values)

@@ -67,6 +67,8 @@ def _unary(name, forward, doc):
     prim = primitive(name, forward, _explain)
 
     def op(x, name=None):
+        if type(x) is list:  # a list of tensors is stacked, so gradients reach each one
+            x = as_tensor(x)
         return bind(prim, x)
 
     op.__name__ = op.__qualname__ = prim.name
