@@ -14,7 +14,7 @@ from ndflow.core.shape import TensorShape
 class Tensor:
     """An immutable multi-dimensional array, as ``tf.Tensor``."""
 
-    __slots__ = ("_value", "_keras_mask", "__weakref__")
+    __slots__ = ("_value", "_keras_mask", "_keras_logits", "__weakref__")
     __array_priority__ = 100  # numpy defers `ndarray + Tensor` to Tensor.__radd__
 
     def __init__(self, value):

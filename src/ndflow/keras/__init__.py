@@ -3,11 +3,15 @@
 from ndflow.keras import (
     activations,
     backend,
+    callbacks,
     constraints,
     initializers,
     layers,
+    losses,
+    metrics,
     models,
     ops,
+    optimizers,
     regularizers,
     utils,
 )
@@ -16,4 +20,5 @@ from ndflow.keras.layers import Input, Layer
 from ndflow.keras.models import Model, Sequential
 
 __all__ = ["Input", "KerasTensor", "Layer", "Model", "Sequential", "activations", "backend",
-           "constraints", "initializers", "layers", "models", "ops", "regularizers", "utils"]
+           "callbacks", "constraints", "initializers", "layers", "losses", "metrics", "models",
+           "ops", "optimizers", "regularizers", "utils"]

@@ -138,7 +138,10 @@ def exponential(x):
 # -- sigmoid-like --------------------------------------------------------------------
 def sigmoid(x):
     """Logistic sigmoid: ``1 / (1 + exp(-x))``."""
-    return _math.sigmoid(_floats(x))
+    x = _floats(x)
+    out = _math.sigmoid(x)
+    out._keras_logits = x  # lets binary cross-entropy work from the logits, stably
+    return out
 
 
 def hard_sigmoid(x):
@@ -267,7 +270,10 @@ def softmax(x, axis=-1):
     if isinstance(axis, (tuple, list)):
         return _math.exp(x - reduce_logsumexp(x, axis=list(axis), keepdims=True))
     _warn_size_one(x, axis)
-    return _nn.softmax(x, axis=axis)
+    out = _nn.softmax(x, axis=axis)
+    if axis == -1:
+        out._keras_logits = x  # lets a cross-entropy loss work from the logits, stably
+    return out
 
 
 def log_softmax(x, axis=-1):

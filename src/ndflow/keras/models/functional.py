@@ -1,9 +1,11 @@
 """Functional models: ``Model(inputs, outputs)`` over a directed acyclic graph of layers."""
 
 from ndflow.core import nest
+from ndflow.core.tensor import Tensor
 from ndflow.keras.keras_tensor import KerasTensor
 from ndflow.keras.layers.input_layer import InputLayer
 from ndflow.keras.layers.serialization import deserialize_layer, serialize_layer
+from ndflow.keras.models.input_rank import match_rank
 from ndflow.keras.models.model import Model
 
 
@@ -81,7 +83,7 @@ class Functional(Model):
             raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} input(s), but "
                              f"it received {len(flat)}")
         for kt, value in zip(self.inputs, flat):
-            values[id(kt)] = value
+            values[id(kt)] = match_rank(value, kt.ndim) if isinstance(value, Tensor) else value
         for node in self._nodes:
             args, kwargs = nest.map_structure(
                 lambda t: values[id(t)] if isinstance(t, KerasTensor) else t,

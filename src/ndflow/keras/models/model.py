@@ -11,9 +11,10 @@ from ndflow.core.convert import convert_to_tensor
 from ndflow.core.tensor import Tensor
 from ndflow.keras.layers.layer import Layer
 from ndflow.keras.models.summary import print_summary
+from ndflow.keras.trainers.trainer import Trainer
 
 
-class Model(Layer):
+class Model(Trainer, Layer):
     """A model: layers grouped with a forward pass, as ``keras.Model``.
 
     >>> inputs = keras.Input(shape=(4,))

@@ -1,9 +1,11 @@
 """Sequential: a plain stack of layers, each feeding the next."""
 
+from ndflow.core.tensor import Tensor
 from ndflow.keras.keras_tensor import KerasTensor
 from ndflow.keras.layers.input_layer import InputLayer
 from ndflow.keras.layers.layer import Layer
 from ndflow.keras.layers.serialization import deserialize_layer, serialize_layer
+from ndflow.keras.models.input_rank import match_rank
 from ndflow.keras.models.model import Model
 
 
@@ -112,6 +114,8 @@ class Sequential(Model):
     # -- computation ---------------------------------------------------------------------
     def call(self, inputs, training=None, mask=None):
         x = inputs
+        if self._input_layer is not None and isinstance(x, Tensor):
+            x = match_rank(x, len(self._input_layer.batch_shape))
         for layer in self._stack:
             x = layer(x, training=training) if training is not None else layer(x)
         return x

@@ -1,0 +1,124 @@
+"""What ``compile`` resolves: the loss (per output, weighted) and the metrics to track."""
+
+from ndflow.core import nest
+from ndflow.core.convert import convert_to_tensor
+from ndflow.core.tensor import Tensor
+from ndflow.keras import losses
+from ndflow.ops.array import expand_dims, squeeze
+from ndflow.ops.cast import cast
+
+
+def as_target(y_true, y_pred):
+    """Targets as a tensor; float targets take the predictions' dtype (float64 data, say)."""
+    t = y_true if isinstance(y_true, Tensor) else convert_to_tensor(y_true)
+    if t.dtype.is_floating and t._value.dtype != y_pred._value.dtype:
+        t = cast(t, y_pred._value.dtype)
+    return t
+
+
+def align_ranks(y_true, y_pred):
+    """Squeeze or expand a trailing dimension of size 1 so both have the same rank.
+
+    Targets (B, 200, 1) against predictions (B, 200) must not broadcast to (B, 200, 200),
+    and (B,) labels against (B, 1) predictions must not broadcast to (B, B).
+    """
+    t, p = y_true.ndim, y_pred.ndim
+    if t == p + 1 and y_true.shape[-1] == 1:
+        return squeeze(y_true, -1), y_pred
+    if p == t + 1 and y_pred.shape[-1] == 1:
+        return expand_dims(y_true, -1), y_pred
+    return y_true, y_pred
+
+
+class CompileLoss:
+    """The compiled loss of a model: one loss per output, summed with ``loss_weights``."""
+
+    def __init__(self, loss, loss_weights=None, output_names=None):
+        self.output_names = output_names
+        if isinstance(loss, dict):
+            self.losses = {k: _loss_object(v) for k, v in loss.items()}
+        elif isinstance(loss, (list, tuple)):
+            self.losses = [_loss_object(v) for v in loss]
+        else:
+            self.losses = _loss_object(loss)
+        self.loss_weights = loss_weights
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        if not isinstance(self.losses, (list, dict)):
+            return self._one(self.losses, y_true, y_pred, sample_weight)
+        if isinstance(self.losses, dict):
+            keys = list(self.losses)
+            fns = [self.losses[k] for k in keys]
+            trues = [y_true[k] for k in keys]
+            preds = [y_pred[k] if isinstance(y_pred, dict) else
+                     y_pred[self.output_names.index(k)] for k in keys]
+            weights = [(self.loss_weights or {}).get(k, 1.0) for k in keys]
+        else:
+            fns, trues, preds = self.losses, nest.flatten(y_true), nest.flatten(y_pred)
+            weights = list(self.loss_weights or [1.0] * len(fns))
+        total = None
+        for fn, t, p, w in zip(fns, trues, preds, weights):
+            if fn is None:
+                continue
+            term = self._one(fn, t, p, sample_weight) * w
+            total = term if total is None else total + term
+        return total
+
+    @staticmethod
+    def _one(fn, y_true, y_pred, sample_weight):
+        y_true = as_target(y_true, y_pred)
+        y_true, y_pred = align_ranks(y_true, y_pred)
+        if sample_weight is not None:
+            return fn(y_true, y_pred, sample_weight=sample_weight)
+        return fn(y_true, y_pred)
+
+
+def _loss_object(identifier):
+    """A Loss reducing to a scalar: plain functions (per-sample losses) get wrapped."""
+    obj = losses.get(identifier)
+    if obj is not None and not isinstance(obj, losses.Loss):
+        name = identifier if isinstance(identifier, str) else getattr(obj, "__name__", None)
+        obj = losses.LossFunctionWrapper(obj, name=name)
+    return obj
+
+
+class CompileMetrics:
+    """The metrics named in ``compile``, built at the first batch (when shapes are known)."""
+
+    def __init__(self, metrics, loss):
+        self.identifiers = list(nest.flatten(metrics)) if metrics is not None else []
+        self.loss = loss
+        self.metrics = None
+
+    def build(self, y_true, y_pred):
+        from ndflow.keras import metrics as metrics_module
+
+        built = []
+        for ident in self.identifiers:
+            if isinstance(ident, str) and ident in ("accuracy", "acc"):
+                cls_name = metrics_module.resolve_accuracy(
+                    tuple(y_true.shape), tuple(y_pred.shape), self.loss)
+                built.append(metrics_module.get(cls_name, name=ident))
+            elif isinstance(ident, str):
+                built.append(metrics_module.get(ident, name=ident))
+            else:
+                built.append(metrics_module.get(ident))
+        self.metrics = built
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = nest.flatten(y_true)[0]
+        y_pred = nest.flatten(y_pred)[0]
+        if not isinstance(y_true, Tensor):
+            y_true = as_target(y_true, y_pred)
+        if self.metrics is None:
+            self.build(y_true, y_pred)
+        y_true, y_pred = align_ranks(y_true, y_pred)
+        for m in self.metrics:
+            m.update_state(y_true, y_pred, sample_weight=sample_weight)
+
+    def reset_state(self):
+        for m in self.metrics or []:
+            m.reset_state()
+
+    def results(self):
+        return {m.name: float(m.result()) for m in self.metrics or []}

@@ -1,0 +1,133 @@
+"""compile / fit / evaluate / predict, with the course's iris network as acceptance test."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+import ndflow as nd
+from ndflow import keras
+from ndflow.keras import layers
+from ndflow.keras.utils import to_categorical
+from tests.keras.test_models import functional, sequential_by_add, sequential_from_list, subclassed
+
+
+def iris_data():
+    x, y = load_iris(return_X_y=True)
+    x = StandardScaler().fit_transform(x)
+    y = to_categorical(y)
+    return train_test_split(x, y, test_size=0.2, random_state=42)
+
+
+@pytest.mark.parametrize("build", [sequential_by_add, sequential_from_list, functional,
+                                   subclassed], ids=lambda f: f.__name__)
+def test_the_iris_network_reaches_90_percent_test_accuracy(build):
+    x_train, x_test, y_train, y_test = iris_data()
+    nd.random.set_seed(42)
+    model = build()
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x_train, y_train, epochs=200, batch_size=8, validation_split=0.2,
+                        verbose=0)
+    assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert len(history.history["loss"]) == 200
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    assert accuracy >= 0.9
+
+
+def test_the_same_seed_gives_identical_weights():
+    x_train, _, y_train, _ = iris_data()
+    runs = []
+    for _ in range(2):
+        nd.random.set_seed(7)
+        model = sequential_from_list()
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        model.fit(x_train, y_train, epochs=5, batch_size=8, verbose=0)
+        runs.append(model.get_weights())
+    for a, b in zip(*runs):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_predict_returns_numpy_in_batches_matching_the_forward_pass():
+    model = sequential_from_list()
+    x = np.random.default_rng(0).normal(size=(70, 4)).astype(np.float32)
+    out = model.predict(x, batch_size=32, verbose=0)
+    assert isinstance(out, np.ndarray) and out.shape == (70, 3)
+    np.testing.assert_allclose(out, model(x).numpy(), rtol=1e-6)
+
+
+def test_evaluate_before_compile_is_keras_error():
+    with pytest.raises(RuntimeError, match=r"You must call `compile\(\)`"):
+        sequential_from_list().evaluate(np.zeros((2, 4)), np.zeros((2, 3)))
+
+
+def test_custom_training_loop_fits_a_parabola():
+    nd.random.set_seed(0)
+    x = np.linspace(0, 2, 64, dtype=np.float32).reshape(-1, 1)
+    y = x ** 2 + 1
+    model = keras.Sequential([layers.Dense(32, activation="tanh", input_shape=(1,)),
+                              layers.Dense(1)])
+    optimizer = keras.optimizers.Adam(learning_rate=0.01)
+    for _ in range(3000):
+        with nd.GradientTape() as tape:
+            loss = nd.reduce_mean((model(x) - y) ** 2)
+        grads = tape.gradient(loss, model.trainable_weights)
+        optimizer.apply_gradients(zip(grads, model.trainable_weights))
+    assert float(loss) < 1e-3
+
+
+def test_targets_with_a_trailing_one_are_aligned_before_the_loss():
+    seen = {}
+
+    def loss(y_true, y_pred):
+        seen["shapes"] = (tuple(y_true.shape), tuple(y_pred.shape))
+        return nd.reduce_mean((y_true - y_pred) ** 2)
+
+    inputs = keras.Input(shape=(20,))
+    model = keras.Model(inputs, layers.Dense(20)(inputs))
+    model.compile(optimizer="sgd", loss=loss)
+    x = np.zeros((4, 20, 1), np.float32)  # data (N, 20, 1) for Input(shape=(20,))
+    model.fit(x, np.zeros((4, 20, 1), np.float32), epochs=1, verbose=0)
+    assert seen["shapes"] == ((4, 20), (4, 20))
+
+
+def test_verbose_output_is_plain_lines_outside_a_terminal(capsys):
+    model = sequential_from_list()
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.zeros((16, 4)), np.zeros((16, 3)), epochs=2, batch_size=8, verbose=1)
+    out = capsys.readouterr().out
+    assert "Epoch 1/2" in out and "Epoch 2/2" in out and "\r" not in out
+    assert out.count("loss:") == 2
+
+
+def test_from_logits_on_a_softmax_output_warns_once_and_uses_the_logits():
+    import warnings
+
+    from ndflow.keras import losses
+
+    logits = nd.constant([[2.0, -1.0, 0.5]])
+    probs = keras.activations.softmax(logits)
+    y = nd.constant([[0.0, 1.0, 0.0]])
+    expected = float(nd.nn.softmax_cross_entropy_with_logits(y, logits)[0])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = losses.CategoricalCrossentropy(from_logits=True)(y, probs)
+    assert float(value) == pytest.approx(expected, rel=1e-6)
+    assert any("from_logits=True" in str(w.message) for w in caught)
+    assert float(losses.CategoricalCrossentropy()(y, probs)) == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize(("loss", "units", "labels", "expected"), [
+    ("binary_crossentropy", 1, np.array([[0.0], [1.0]]), "binary_accuracy"),
+    ("sparse_categorical_crossentropy", 3, np.array([0, 2]), "sparse_categorical_accuracy"),
+    ("categorical_crossentropy", 3, np.eye(3)[[0, 2]], "categorical_accuracy"),
+])
+def test_accuracy_resolves_from_loss_and_shapes(loss, units, labels, expected):
+    activation = "sigmoid" if units == 1 else "softmax"
+    model = keras.Sequential([layers.Dense(units, activation=activation, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss=loss, metrics=["accuracy"])
+    model.fit(np.zeros((2, 2), np.float32), labels, epochs=1, verbose=0)
+    built = model._compile_metrics.metrics[0]
+    assert built.name == "accuracy"
+    assert type(built).__name__ == "".join(p.title() for p in expected.split("_"))
