@@ -292,8 +292,10 @@ def _unconnected(value) -> UnconnectedGradients:
 
 def _accumulate(grads, tensor, g):
     """Add ``g`` (reduced to the tensor's shape) into ``grads[id(tensor)]``."""
-    shape = np.shape(tensor)
-    if g.shape != shape:
+    shape = tensor._value.shape if isinstance(tensor, Tensor) else np.shape(tensor)
+    if not isinstance(g, Tensor):
+        g = wrap(np.asarray(g))
+    if g._value.shape != shape:
         g = sum_to_shape(g, shape)
     key = id(tensor)
     prev = grads.get(key)

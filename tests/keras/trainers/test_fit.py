@@ -131,3 +131,14 @@ def test_accuracy_resolves_from_loss_and_shapes(loss, units, labels, expected):
     built = model._compile_metrics.metrics[0]
     assert built.name == "accuracy"
     assert type(built).__name__ == "".join(p.title() for p in expected.split("_"))
+
+
+def test_regularization_losses_join_the_training_loss_once_for_shared_layers():
+    shared = layers.Dense(2, kernel_regularizer="l2", kernel_initializer="ones")
+    inputs = keras.Input(shape=(2,))
+    model = keras.Model(inputs, shared(shared(inputs)))
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((4, 2), np.float32), np.zeros((4, 2), np.float32)
+    penalty = 0.01 * 4.0  # l2 of a 2x2 kernel of ones
+    data_loss = float(keras.losses.MeanSquaredError()(y, model(x)))
+    assert model.test_on_batch(x, y) == pytest.approx(data_loss + penalty, rel=1e-5)

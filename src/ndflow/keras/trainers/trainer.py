@@ -36,6 +36,10 @@ class Trainer:
                                          output_names=getattr(self, "output_names", None))
         self._compile_metrics = CompileMetrics(metrics, loss)
         self._loss_tracker = _MeanTracker()
+        # As in Keras, the weights to train and the layers that add losses are fixed at
+        # compile time (changing `trainable` later needs a new compile).
+        self._train_weights = None
+        self._loss_layers = None
         self.compiled = True
         self.stop_training = False
 
@@ -47,12 +51,22 @@ class Trainer:
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The compiled loss plus the regularization losses of the layers."""
         total = self._compile_loss(y, y_pred, sample_weight) if y is not None else None
-        for extra in self.losses:
+        for extra in self._regularization_losses():
             total = extra if total is None else total + extra
         if total is None:
             raise ValueError("No loss to compute: compile() got no loss and the model adds "
                              "none (add_loss)")
         return total
+
+    def _regularization_losses(self):
+        """The layers' weight and activity penalties (the layer list is cached)."""
+        if self._loss_layers is None:
+            self._loss_layers = _all_layers(self)
+        out = []
+        for layer in self._loss_layers:
+            out.extend(reg(v) for v, reg in layer._weight_regularizers)
+            out.extend(layer._activity_losses)
+        return out
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Update the metrics with a batch; return the current results."""
@@ -69,7 +83,9 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight)
-        weights = self.trainable_weights
+        if self._train_weights is None:
+            self._train_weights = self.trainable_weights
+        weights = self._train_weights
         grads = tape.gradient(loss, weights)
         self.optimizer.apply_gradients(zip(grads, weights))
         self._loss_tracker.update(loss)
@@ -119,7 +135,11 @@ class Trainer:
             model=self, params={"verbose": verbose, "epochs": epochs, "steps": steps})
         self.history = history
         self.stop_training = False
+        self._initial_epoch_override = None
         callback_list.on_train_begin()
+        # BackupAndRestore sets this when it restored an interrupted run
+        if self._initial_epoch_override is not None:
+            initial_epoch = self._initial_epoch_override
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
@@ -215,6 +235,18 @@ class _MeanTracker:
 
     def result(self):
         return self.total / self.count if self.count else 0.0
+
+
+def _all_layers(model):
+    """The model and every layer inside it, depth first."""
+    out, seen, stack = [], set(), [model]
+    while stack:
+        layer = stack.pop()
+        if id(layer) not in seen:  # a shared layer counts once
+            seen.add(id(layer))
+            out.append(layer)
+            stack.extend(reversed(layer._sublayers()))
+    return out
 
 
 def _to_numpy(t):
