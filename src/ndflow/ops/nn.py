@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 
 from ndflow.autodiff.engine_ops import reshape
-from ndflow.autodiff.primitive import bind, defvjp, defvjp_all, primitive
+from ndflow.autodiff.primitive import bind, defvjp, primitive
 from ndflow.backend import rng
 from ndflow.backend.xp import array_module, to_numpy
 from ndflow.core.convert import to_array
@@ -376,16 +376,19 @@ def _softmax_xent_forward(z, x, axis):
     return -np.sum(z * s, axis=axis)
 
 
-def _softmax_xent_vjp(g, y, z, x, axis):
-    # d/dz = -log_softmax(x); d/dx = sum(z) * softmax(x) - z (just p - z when z sums to 1)
-    g = _expand(g, axis)
-    lsm = log_softmax(x, axis=axis)
-    return [negative(g) * lsm,
-            g * (reduce_sum(z, axis=axis, keepdims=True) * exp(lsm) - z)]
+# One rule per argument, so the usual constant labels cost nothing in the backward pass.
+def _softmax_xent_vjp_labels(g, y, z, x, axis):
+    return negative(_expand(g, axis)) * log_softmax(x, axis=axis)  # d/dz = -log_softmax(x)
+
+
+def _softmax_xent_vjp_logits(g, y, z, x, axis):
+    # d/dx = sum(z) * softmax(x) - z, which is p - z when the labels sum to 1
+    return _expand(g, axis) * (reduce_sum(z, axis=axis, keepdims=True) * softmax(x, axis=axis)
+                               - z)
 
 
 softmax_xent_p = primitive("softmax_cross_entropy_with_logits", _softmax_xent_forward)
-defvjp_all(softmax_xent_p, _softmax_xent_vjp)
+defvjp(softmax_xent_p, _softmax_xent_vjp_labels, _softmax_xent_vjp_logits)
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
