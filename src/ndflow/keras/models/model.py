@@ -11,6 +11,7 @@ from ndflow.core.convert import convert_to_tensor
 from ndflow.core.tensor import Tensor
 from ndflow.keras.layers.layer import Layer
 from ndflow.keras.models.summary import print_summary
+from ndflow.keras.saving import saving_api
 from ndflow.keras.trainers.trainer import Trainer
 
 
@@ -106,6 +107,20 @@ class Model(Trainer, Layer):
         out = super().__call__(*args, **kwargs)
         self.built = True
         return out
+
+    # -- saving ----------------------------------------------------------------------------
+    def save(self, filepath, overwrite=True):
+        """Save the model (architecture, weights, compile settings, optimizer state) to a
+        ``.keras`` file; ``keras.models.load_model`` restores it."""
+        saving_api.save_model(self, filepath, overwrite=overwrite)
+
+    def save_weights(self, filepath, overwrite=True):
+        """Save the weights to a ``.weights.safetensors`` (or ``.npz``) file."""
+        saving_api.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath):
+        """Load weights saved by ``save_weights`` (or from a ``.keras`` file)."""
+        saving_api.load_weights(self, filepath)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
