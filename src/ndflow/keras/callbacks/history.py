@@ -18,3 +18,8 @@ class History(Callback):
         self.epoch.append(epoch)
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(value)
+
+    def plot(self, metrics=None, logy=False, to_file=None):
+        """Plot the learning curves (train and validation per metric); return the figure."""
+        from ndflow.keras.utils.plotting import plot_history  # matplotlib stays optional
+        return plot_history(self, metrics=metrics, logy=logy, to_file=to_file)
