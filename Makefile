@@ -58,6 +58,7 @@ test: lint
 bench: $(BENCH_STAMP)
 	$(VPY) benchmarks/import_time.py
 	$(VPY) benchmarks/op_overhead.py
+	$(VPY) benchmarks/iris_fit.py
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis src/*.egg-info benchmarks/results

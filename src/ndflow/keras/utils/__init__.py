@@ -16,12 +16,13 @@ from ndflow.keras.utils.object_registration import (
     get_registered_object,
     register_keras_serializable,
 )
+from ndflow.keras.utils.plotting import plot_history
 from ndflow.keras.utils.rng_utils import set_random_seed
 from ndflow.keras.utils.sequence_utils import pad_sequences
 
 __all__ = [
     "CustomObjectScope", "custom_object_scope", "get_custom_objects", "get_registered_name",
     "get_registered_object", "is_keras_tensor", "model_to_dot", "normalize", "pad_sequences",
-    "plot_model", "register_keras_serializable", "set_random_seed", "standardize_dtype",
-    "to_categorical",
+    "plot_history", "plot_model", "register_keras_serializable", "set_random_seed",
+    "standardize_dtype", "to_categorical",
 ]
