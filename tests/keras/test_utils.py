@@ -25,7 +25,7 @@ from ndflow.keras.utils import model_visualization, object_registration
 ])
 def test_to_categorical(labels, num_classes, expected):
     out = utils.to_categorical(labels, num_classes)
-    assert isinstance(out, np.ndarray) and out.dtype == np.float32
+    assert isinstance(out, np.ndarray) and out.dtype == np.float64  # as Keras 3
     np.testing.assert_array_equal(out, expected)
 
 

@@ -20,13 +20,14 @@ def _class_labels(x):
 
 
 def to_categorical(x, num_classes=None):
-    """One-hot encode integer class labels as a float32 NumPy array, classes on a new
-    last axis (a trailing axis of length 1 is replaced).
+    """One-hot encode integer class labels as a float64 NumPy array (as Keras 3), classes
+    on a new last axis (a trailing axis of length 1 is replaced). Models cast it to their
+    own float type.
 
     >>> to_categorical([0, 2, 1], num_classes=3)
     array([[1., 0., 0.],
            [0., 0., 1.],
-           [0., 1., 0.]], dtype=float32)
+           [0., 1., 0.]])
 
     ``num_classes`` defaults to ``max(x) + 1``; labels outside ``[0, num_classes)`` raise
     an error.
@@ -41,7 +42,7 @@ def to_categorical(x, num_classes=None):
     if bad.any():
         raise ValueError(f"to_categorical: label {int(flat[bad][0])} is outside [0, "
                          f"{num_classes}) for num_classes={num_classes}")
-    out = np.zeros((flat.size, num_classes), dtype=np.float32)
+    out = np.zeros((flat.size, num_classes))  # float64, as Keras 3 returns
     out[np.arange(flat.size), flat] = 1.0
     return out.reshape(tuple(shape) + (num_classes,))
 
