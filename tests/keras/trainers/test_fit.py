@@ -128,7 +128,7 @@ def test_accuracy_resolves_from_loss_and_shapes(loss, units, labels, expected):
     model = keras.Sequential([layers.Dense(units, activation=activation, input_shape=(2,))])
     model.compile(optimizer="sgd", loss=loss, metrics=["accuracy"])
     model.fit(np.zeros((2, 2), np.float32), labels, epochs=1, verbose=0)
-    built = model._compile_metrics.metrics[0]
+    built = model._compile_metrics.metrics[0][0]  # the first metric of the only output
     assert built.name == "accuracy"
     assert type(built).__name__ == "".join(p.title() for p in expected.split("_"))
 
@@ -142,3 +142,24 @@ def test_regularization_losses_join_the_training_loss_once_for_shared_layers():
     penalty = 0.01 * 4.0  # l2 of a 2x2 kernel of ones
     data_loss = float(keras.losses.MeanSquaredError()(y, model(x)))
     assert model.test_on_batch(x, y) == pytest.approx(data_loss + penalty, rel=1e-5)
+
+
+def test_multi_output_models_have_per_output_losses_and_prefixed_metrics():
+    inputs = keras.Input(shape=(3,))
+    cls = layers.Dense(2, activation="softmax", name="cls")(inputs)
+    reg = layers.Dense(1, name="reg")(inputs)
+    model = keras.Model(inputs, [cls, reg])
+    model.compile(optimizer="adam", loss={"cls": "sparse_categorical_crossentropy",
+                                          "reg": "mse"},
+                  loss_weights={"cls": 1.0, "reg": 0.5},
+                  metrics={"cls": ["accuracy"], "reg": ["mae"]})
+    x = np.random.default_rng(0).normal(size=(16, 3)).astype(np.float32)
+    y = {"cls": (x[:, 0] > 0).astype(np.int64), "reg": x[:, :1] * 2}
+    history = model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert {"loss", "cls_accuracy", "reg_mae"} <= set(history.history)
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    cls_pred, reg_pred = model(x)
+    expected = float(keras.losses.SparseCategoricalCrossentropy()(y["cls"], cls_pred)) + \
+        0.5 * float(keras.losses.MeanSquaredError()(y["reg"], reg_pred))
+    assert logs["loss"] == pytest.approx(expected, rel=1e-4)
+    assert type(model._compile_metrics.metrics[0][0]).__name__ == "SparseCategoricalAccuracy"

@@ -52,6 +52,13 @@ class Functional(Model):
     def layers(self) -> list:
         return list(self._layers)
 
+    @property
+    def output_names(self) -> list:
+        """The names of the layers producing the outputs (keys for per-output losses)."""
+        if isinstance(self._outputs_struct, dict):
+            return list(self._outputs_struct)
+        return [t.node.layer.name for t in self.outputs]
+
     def _graph_edges(self):
         """(from layer name, to layer name) pairs, for plot_model."""
         return [(t.node.layer.name, node.layer.name) for node in self._nodes

@@ -82,43 +82,95 @@ def _loss_object(identifier):
     return obj
 
 
+def per_output(y_true, y_pred, output_names):
+    """Pair targets with predictions, output by output: ``[(name, y_true, y_pred), ...]``.
+
+    Targets may be one array, a list in output order, or a dict keyed by output names.
+    """
+    preds = y_pred if isinstance(y_pred, dict) else dict(zip(
+        output_names or [None], nest.flatten(y_pred) if nest.is_nested(y_pred) else [y_pred]))
+    names = list(preds)
+    if isinstance(y_true, dict):
+        trues = [y_true[name] for name in names]
+    elif len(names) > 1:
+        trues = list(y_true)
+    else:
+        trues = [y_true]
+    return [(name, t, preds[name]) for name, t in zip(names, trues)]
+
+
 class CompileMetrics:
-    """The metrics named in ``compile``, built at the first batch (when shapes are known)."""
+    """The metrics named in ``compile``, built at the first batch (when shapes are known).
 
-    def __init__(self, metrics, loss):
-        self.identifiers = list(nest.flatten(metrics)) if metrics is not None else []
+    For a model with several outputs, ``metrics`` may be a dict keyed by output name or a
+    list of lists; a flat list applies to every output. Several outputs prefix the
+    metric names with the output's name (``out1_accuracy``), as Keras does.
+    """
+
+    def __init__(self, metrics, loss, output_names=None):
+        self.spec = metrics
         self.loss = loss
-        self.metrics = None
+        self.output_names = output_names
+        self.metrics = None  # one list of metric objects per output
 
-    def build(self, y_true, y_pred):
+    @property
+    def identifiers(self):
+        return self.spec
+
+    def _identifiers_for(self, index, name, count):
+        spec = self.spec
+        if spec is None:
+            return []
+        if isinstance(spec, dict):
+            value = spec.get(name, [])
+            return list(value) if isinstance(value, (list, tuple)) else [value]
+        if count > 1 and spec and all(isinstance(s, (list, tuple)) for s in spec):
+            return list(spec[index])
+        return list(nest.flatten(spec))
+
+    def _loss_for(self, index, name):
+        loss = self.loss
+        if isinstance(loss, dict):
+            return loss.get(name)
+        if isinstance(loss, (list, tuple)):
+            return loss[index]
+        return loss
+
+    def build(self, pairs):
         from ndflow.keras import metrics as metrics_module
 
-        built = []
-        for ident in self.identifiers:
-            if isinstance(ident, str) and ident in ("accuracy", "acc"):
-                cls_name = metrics_module.resolve_accuracy(
-                    tuple(y_true.shape), tuple(y_pred.shape), self.loss)
-                built.append(metrics_module.get(cls_name, name=ident))
-            elif isinstance(ident, str):
-                built.append(metrics_module.get(ident, name=ident))
-            else:
-                built.append(metrics_module.get(ident))
-        self.metrics = built
+        self.metrics = []
+        for i, (name, y_true, y_pred) in enumerate(pairs):
+            prefix = f"{name}_" if len(pairs) > 1 and name else ""
+            built = []
+            for ident in self._identifiers_for(i, name, len(pairs)):
+                if isinstance(ident, str) and ident in ("accuracy", "acc"):
+                    cls_name = metrics_module.resolve_accuracy(
+                        tuple(y_true.shape), tuple(y_pred.shape), self._loss_for(i, name))
+                    built.append(metrics_module.get(cls_name, name=prefix + ident))
+                elif isinstance(ident, str):
+                    built.append(metrics_module.get(ident, name=prefix + ident))
+                else:
+                    metric = metrics_module.get(ident)
+                    if prefix:
+                        metric.name = prefix + metric.name
+                    built.append(metric)
+            self.metrics.append(built)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = nest.flatten(y_true)[0]
-        y_pred = nest.flatten(y_pred)[0]
-        if not isinstance(y_true, Tensor):
-            y_true = as_target(y_true, y_pred)
+        pairs = [(name, t if isinstance(t, Tensor) else as_target(t, p), p)
+                 for name, t, p in per_output(y_true, y_pred, self.output_names)]
         if self.metrics is None:
-            self.build(y_true, y_pred)
-        y_true, y_pred = align_ranks(y_true, y_pred)
-        for m in self.metrics:
-            m.update_state(y_true, y_pred, sample_weight=sample_weight)
+            self.build(pairs)
+        for (_, t, p), metrics in zip(pairs, self.metrics):
+            t, p = align_ranks(t, p)
+            for m in metrics:
+                m.update_state(t, p, sample_weight=sample_weight)
 
     def reset_state(self):
-        for m in self.metrics or []:
-            m.reset_state()
+        for metrics in self.metrics or []:
+            for m in metrics:
+                m.reset_state()
 
     def results(self):
-        return {m.name: float(m.result()) for m in self.metrics or []}
+        return {m.name: float(m.result()) for metrics in self.metrics or [] for m in metrics}

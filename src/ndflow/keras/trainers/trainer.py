@@ -34,7 +34,8 @@ class Trainer:
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights,
                                          output_names=getattr(self, "output_names", None))
-        self._compile_metrics = CompileMetrics(metrics, loss)
+        self._compile_metrics = CompileMetrics(metrics, loss,
+                                               getattr(self, "output_names", None))
         self._loss_tracker = _MeanTracker()
         # As in Keras, the weights to train and the layers that add losses are fixed at
         # compile time (changing `trainable` later needs a new compile).
