@@ -163,3 +163,33 @@ def test_multi_output_models_have_per_output_losses_and_prefixed_metrics():
         0.5 * float(keras.losses.MeanSquaredError()(y["reg"], reg_pred))
     assert logs["loss"] == pytest.approx(expected, rel=1e-4)
     assert type(model._compile_metrics.metrics[0][0]).__name__ == "SparseCategoricalAccuracy"
+
+
+class _Terminal:
+    """A text stream that says it is a terminal."""
+
+    def __init__(self):
+        self.parts = []
+
+    def write(self, text):
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+
+def test_verbose_1_draws_a_progress_bar_in_a_terminal():
+    from ndflow.keras.callbacks import ProgbarLogger
+
+    terminal = _Terminal()
+    model = sequential_from_list()
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.zeros((32, 4)), np.zeros((32, 3)), epochs=2, batch_size=8, verbose=0,
+              callbacks=[ProgbarLogger(1, stream=terminal)])
+    text = "".join(terminal.parts)
+    assert "Epoch 1/2" in text and "Epoch 2/2" in text
+    assert "\r" in text and "4/4" in text and "loss:" in text
