@@ -193,3 +193,19 @@ def test_verbose_1_draws_a_progress_bar_in_a_terminal():
     text = "".join(terminal.parts)
     assert "Epoch 1/2" in text and "Epoch 2/2" in text
     assert "\r" in text and "4/4" in text and "loss:" in text
+
+
+def test_sample_weight_and_class_weight_weight_the_loss():
+    model = keras.Sequential([layers.Dense(1, input_shape=(1,), kernel_initializer="ones")])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.array([[1.0], [2.0]], np.float32)
+    y = np.array([[0.0], [0.0]], np.float32)
+    per_sample = (model(x).numpy() - y) ** 2  # [[1], [4]]
+    weighted = model.test_on_batch(x, y, sample_weight=np.array([1.0, 0.0]))
+    assert weighted == pytest.approx(float(per_sample[0, 0]) / 2)  # sum over batch size
+    labels = np.array([0, 1])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+    history = model.fit(x, labels.reshape(-1, 1).astype(np.float32), epochs=1, verbose=0,
+                        class_weight={0: 0.0, 1: 1.0}, shuffle=False)
+    expected = float(((model(x).numpy()[1, 0] - 1.0) ** 2) / 2)
+    assert history.history["loss"][0] == pytest.approx(expected, rel=1e-5)
