@@ -77,3 +77,9 @@ def test_unpacking_batches():
     assert unpack_x_y_sample_weight((X, Y, Y))[2] is Y
     with pytest.raises(ValueError, match="tuple of 4"):
         unpack_x_y_sample_weight((X, Y, Y, Y))
+
+
+def test_float64_data_is_cast_to_floatx_once_and_integer_labels_are_kept():
+    data = ArrayData(X.astype(np.float64), Y.astype(np.int64), batch_size=4)
+    x, y, _ = next(data.batches())
+    assert x.dtype == np.float32 and y.dtype == np.int64

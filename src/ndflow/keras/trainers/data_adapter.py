@@ -9,6 +9,7 @@ arrays before any shuffling, as Keras does.
 import numpy as np
 
 from ndflow.backend import rng
+from ndflow.backend.config import floatx
 from ndflow.backend.xp import to_numpy
 from ndflow.core import nest
 from ndflow.core.tensor import Tensor
@@ -32,10 +33,13 @@ def unpack_x_y_sample_weight(data):
 
 def _as_array(value):
     if isinstance(value, Tensor):
-        return to_numpy(value._value)
-    if isinstance(value, (list, tuple)) and not _is_structure_of_arrays(value):
-        return np.asarray(value)
-    return value if hasattr(value, "shape") else np.asarray(value)
+        value = to_numpy(value._value)
+    elif not hasattr(value, "shape"):  # Python numbers or nested lists of them
+        value = np.asarray(value)
+    # As Keras's array adapter: float data is cast to floatx once, not at every step.
+    if value.dtype.kind == "f" and value.dtype != np.dtype(floatx()):
+        value = value.astype(floatx())
+    return value
 
 
 def _is_structure_of_arrays(value):
