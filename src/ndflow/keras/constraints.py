@@ -10,7 +10,7 @@ dtype); the optimizer assigns it back to the variable.
 
 from ndflow.backend.config import epsilon
 from ndflow.core.convert import convert_to_tensor
-from ndflow.keras.saving.object_table import ObjectTable
+from ndflow.keras.saving.object_table import Configurable, ObjectTable
 from ndflow.ops import math as _math
 from ndflow.ops.nn import relu
 from ndflow.ops.reduction import reduce_sum
@@ -42,24 +42,14 @@ def _rescale(w, norms, desired):
     return w * (desired / (norms + epsilon()))
 
 
-class Constraint:
+class Constraint(Configurable):
     """Base class of constraints: ``constraint(w)`` returns the projected weight."""
 
     def __call__(self, w):
         return w
 
-    def get_config(self) -> dict:
-        """The constructor arguments that rebuild this constraint."""
-        return {}
 
-    @classmethod
-    def from_config(cls, config):
-        """Create a constraint from ``get_config()``'s output."""
-        return cls(**config)
 
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class MaxNorm(Constraint):

@@ -23,7 +23,7 @@ import numpy as np
 from ndflow.backend.config import floatx
 from ndflow.core.convert import convert_to_tensor
 from ndflow.core.dtypes import as_dtype
-from ndflow.keras.saving.object_table import ObjectTable
+from ndflow.keras.saving.object_table import Configurable, ObjectTable
 from ndflow.ops import creation
 from ndflow.ops import random as _random
 from ndflow.ops.cast import cast
@@ -104,29 +104,19 @@ def _dtype(dtype, who, floating=True):
     return dt
 
 
-class Initializer:
+class Initializer(Configurable):
     """Base class of initializers: ``initializer(shape, dtype=None)`` returns a tensor."""
 
     def __call__(self, shape, dtype=None):
         raise NotImplementedError(f"{type(self).__name__} must implement __call__(shape, "
                                   f"dtype=None)")
 
-    def get_config(self) -> dict:
-        """The constructor arguments that rebuild this initializer."""
-        return {}
 
-    @classmethod
-    def from_config(cls, config):
-        """Create an initializer from ``get_config()``'s output."""
-        return cls(**config)
 
     def clone(self):
         """A new initializer with the same configuration."""
         return type(self).from_config(self.get_config())
 
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class Zeros(Initializer):

@@ -21,6 +21,7 @@ from ndflow.backend.config import epsilon, floatx
 from ndflow.core.convert import to_array
 from ndflow.core.dtypes import as_dtype, to_np_dtype
 from ndflow.core.tensor import Tensor, wrap
+from ndflow.keras.saving.object_table import get_object
 from ndflow.keras.utils.object_registration import CustomObjectScope, get_registered_object
 from ndflow.ops import math as _math
 from ndflow.ops import nn as _nn
@@ -867,14 +868,5 @@ def get(identifier):
     >>> get("mse") is mean_squared_error
     True
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if isinstance(identifier, type):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret loss identifier: {identifier!r}; expected a name "
-                     f"such as 'mse', a config dict, a Loss instance or a callable "
-                     f"f(y_true, y_pred)")
+    return get_object(identifier, deserialize, "loss", "a name such as 'mse', a config "
+                      "dict, a Loss instance or a callable f(y_true, y_pred)")

@@ -12,7 +12,7 @@ import math
 import numbers
 
 from ndflow.core.convert import convert_to_tensor
-from ndflow.keras.saving.object_table import ObjectTable
+from ndflow.keras.saving.object_table import Configurable, ObjectTable
 from ndflow.ops import math as _math
 from ndflow.ops.creation import eye
 from ndflow.ops.linalg import matmul
@@ -45,7 +45,7 @@ def _factor(value, name, who):
     return float(value)
 
 
-class Regularizer:
+class Regularizer(Configurable):
     """Base class of regularizers: ``regularizer(weight)`` returns a scalar penalty."""
 
     def __call__(self, x):
@@ -55,14 +55,7 @@ class Regularizer:
         """The constructor arguments that rebuild this regularizer."""
         raise NotImplementedError(f"{type(self).__name__} does not implement get_config()")
 
-    @classmethod
-    def from_config(cls, config):
-        """Create a regularizer from ``get_config()``'s output."""
-        return cls(**config)
 
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class L1(Regularizer):

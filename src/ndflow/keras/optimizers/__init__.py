@@ -20,7 +20,7 @@ from ndflow.keras.optimizers.lion import Lion
 from ndflow.keras.optimizers.nadam import Nadam
 from ndflow.keras.optimizers.rmsprop import RMSprop
 from ndflow.keras.optimizers.sgd import SGD
-from ndflow.keras.utils.object_registration import get_registered_name, get_registered_object
+from ndflow.keras.saving.object_table import ObjectTable
 
 __all__ = [
     "SGD",
@@ -42,30 +42,13 @@ __all__ = [
 
 _CLASSES = (Optimizer, SGD, Adam, AdamW, Nadam, Adamax, RMSprop, Adagrad, Adadelta, Ftrl, Lion)
 # Keras matches names case-insensitively: 'adam', 'Adam' and 'ADAM' are all Adam
-_BY_NAME = {cls.__name__.lower(): cls for cls in _CLASSES}
+_BY_NAME = {cls.__name__: cls for cls in _CLASSES}
 
 
-def serialize(optimizer):
-    """The dict form of an optimizer: ``{"class_name": ..., "config": {...}}``."""
-    if not isinstance(optimizer, Optimizer):
-        raise ValueError(f"Cannot serialize {optimizer!r}: it is not an Optimizer")
-    cls = type(optimizer)
-    return {"module": "keras.optimizers",
-            "class_name": cls.__name__ if cls in _CLASSES else get_registered_name(cls),
-            "config": optimizer.get_config(), "registered_name": None}
-
-
-def deserialize(config, custom_objects=None):
-    """An optimizer from ``serialize``'s dict."""
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"Could not interpret optimizer config: {config!r}; expected a dict "
-                         f"with 'class_name' and 'config'")
-    name = config["class_name"]
-    cls = get_registered_object(name, custom_objects) or _BY_NAME.get(str(name).lower())
-    if cls is None:
-        raise ValueError(f"Unknown optimizer: {name!r}. Valid names are: "
-                         f"{', '.join(sorted(_BY_NAME))}")
-    return cls.from_config(config.get("config") or {})
+_TABLE = ObjectTable("optimizer", "keras.optimizers", _BY_NAME, "adam", base=Optimizer,
+                     case_insensitive=True)
+serialize = _TABLE.serialize
+deserialize = _TABLE.deserialize
 
 
 def get(identifier):

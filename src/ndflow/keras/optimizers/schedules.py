@@ -15,7 +15,7 @@ optimizer's step pays no tensor overhead; calling a schedule returns a float32 t
 import math
 
 from ndflow.core.convert import convert_to_tensor
-from ndflow.keras.utils.object_registration import get_registered_name, get_registered_object
+from ndflow.keras.saving.object_table import Configurable, ObjectTable
 
 __all__ = [
     "CosineDecay",
@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-class LearningRateSchedule:
+class LearningRateSchedule(Configurable):
     """Base class of learning-rate schedules: ``schedule(step)`` returns the rate.
 
     Subclasses define ``__call__(step)`` (and ``get_config`` to be serializable); the
@@ -47,18 +47,6 @@ class LearningRateSchedule:
         """The constructor arguments that rebuild this schedule."""
         raise NotImplementedError(f"{type(self).__name__} does not implement get_config()")
 
-    @classmethod
-    def from_config(cls, config):
-        """Create a schedule from ``get_config()``'s output."""
-        return cls(**config)
-
-    def __repr__(self):
-        try:
-            args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        except NotImplementedError:
-            args = "..."
-        return f"{type(self).__name__}({args})"
-
 
 def _positive(value, name, who):
     if value <= 0:
@@ -66,52 +54,45 @@ def _positive(value, name, who):
     return value
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _StepDecay(LearningRateSchedule):
+    """Decay driven by ``p = step / decay_steps`` (floored with ``staircase=True``)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name=None):
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = _positive(decay_steps, "decay_steps", type(self).__name__)
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name or type(self).__name__
+
+    def _value_at(self, step):
+        p = step / self.decay_steps
+        if self.staircase:
+            p = math.floor(p)
+        return self._decayed(float(self.initial_learning_rate), float(self.decay_rate), p)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_StepDecay):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)``; with
     ``staircase=True`` the exponent is floored (the rate drops every ``decay_steps``)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="ExponentialDecay"):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = _positive(decay_steps, "decay_steps", "ExponentialDecay")
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-
-    def _value_at(self, step):
-        p = step / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return float(self.initial_learning_rate) * float(self.decay_rate) ** p
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+    @staticmethod
+    def _decayed(rate, decay_rate, p):
+        return rate * decay_rate ** p
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StepDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``; with
     ``staircase=True`` the ratio ``step / decay_steps`` is floored."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="InverseTimeDecay"):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = _positive(decay_steps, "decay_steps", "InverseTimeDecay")
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-
-    def _value_at(self, step):
-        p = step / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return float(self.initial_learning_rate) / (1.0 + float(self.decay_rate) * p)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+    @staticmethod
+    def _decayed(rate, decay_rate, p):
+        return rate / (1.0 + decay_rate * p)
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -244,25 +225,7 @@ _CLASSES = (CosineDecay, CosineDecayRestarts, ExponentialDecay, InverseTimeDecay
 _BY_NAME = {cls.__name__: cls for cls in _CLASSES}
 
 
-def serialize(learning_rate_schedule):
-    """The dict form of a schedule: ``{"class_name": ..., "config": {...}}``."""
-    if not isinstance(learning_rate_schedule, LearningRateSchedule):
-        raise ValueError(f"Cannot serialize {learning_rate_schedule!r}: it is not a "
-                         f"LearningRateSchedule")
-    cls = type(learning_rate_schedule)
-    return {"module": "keras.optimizers.schedules",
-            "class_name": cls.__name__ if cls in _CLASSES else get_registered_name(cls),
-            "config": learning_rate_schedule.get_config(), "registered_name": None}
-
-
-def deserialize(config, custom_objects=None):
-    """A schedule from ``serialize``'s dict."""
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"Could not interpret learning rate schedule config: {config!r}; "
-                         f"expected a dict with 'class_name' and 'config'")
-    name = config["class_name"]
-    cls = get_registered_object(name, custom_objects, _BY_NAME)
-    if cls is None:
-        raise ValueError(f"Unknown learning rate schedule: {name!r}. Valid names are: "
-                         f"{', '.join(sorted(_BY_NAME))}")
-    return cls.from_config(config.get("config") or {})
+_TABLE = ObjectTable("learning rate schedule", "keras.optimizers.schedules", _BY_NAME,
+                     "ExponentialDecay", base=LearningRateSchedule)
+serialize = _TABLE.serialize
+deserialize = _TABLE.deserialize
