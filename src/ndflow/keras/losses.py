@@ -137,7 +137,7 @@ def _float_tensor(x):
     return wrap(arr if arr.dtype.kind == "f" else arr.astype(floatx()))
 
 
-def _squeeze_or_expand(a, b):
+def squeeze_or_expand_to_same_rank(a, b):
     """Align ranks differing by a trailing length-1 axis, as Keras does.
 
     The rank-1 one of ``(N,)`` and ``(N, 1)`` gains the axis; otherwise the extra
@@ -157,7 +157,7 @@ def _pair(y_true, y_pred):
     y_pred = _float_tensor(y_pred)
     y_true = _to_dtype(y_true, y_pred._value.dtype)
     if y_true.ndim != y_pred.ndim:
-        y_true, y_pred = _squeeze_or_expand(y_true, y_pred)
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     return y_true, y_pred
 
 
@@ -204,7 +204,7 @@ def _apply_mask(sample_weight, mask, dtype, reduction):
     if sample_weight is None:
         return mask
     sample_weight = _to_dtype(sample_weight, dtype)
-    mask, sample_weight = _squeeze_or_expand(mask, sample_weight)
+    mask, sample_weight = squeeze_or_expand_to_same_rank(mask, sample_weight)
     return sample_weight * mask
 
 
@@ -312,7 +312,7 @@ class LossFunctionWrapper(Loss):
     def call(self, y_true, y_pred):
         if isinstance(y_true, Tensor) and isinstance(y_pred, Tensor) \
                 and y_true.ndim != y_pred.ndim:
-            y_true, y_pred = _squeeze_or_expand(y_true, y_pred)
+            y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):

@@ -4,7 +4,6 @@ from ndflow.core import nest
 from ndflow.core.convert import convert_to_tensor
 from ndflow.core.tensor import Tensor
 from ndflow.keras import losses
-from ndflow.ops.array import expand_dims, squeeze
 from ndflow.ops.cast import cast
 
 
@@ -14,20 +13,6 @@ def as_target(y_true, y_pred):
     if t.dtype.is_floating and t._value.dtype != y_pred._value.dtype:
         t = cast(t, y_pred._value.dtype)
     return t
-
-
-def align_ranks(y_true, y_pred):
-    """Squeeze or expand a trailing dimension of size 1 so both have the same rank.
-
-    Targets (B, 200, 1) against predictions (B, 200) must not broadcast to (B, 200, 200),
-    and (B,) labels against (B, 1) predictions must not broadcast to (B, B).
-    """
-    t, p = y_true.ndim, y_pred.ndim
-    if t == p + 1 and y_true.shape[-1] == 1:
-        return squeeze(y_true, -1), y_pred
-    if p == t + 1 and y_pred.shape[-1] == 1:
-        return expand_dims(y_true, -1), y_pred
-    return y_true, y_pred
 
 
 class CompileLoss:
@@ -66,8 +51,7 @@ class CompileLoss:
 
     @staticmethod
     def _one(fn, y_true, y_pred, sample_weight):
-        y_true = as_target(y_true, y_pred)
-        y_true, y_pred = align_ranks(y_true, y_pred)
+        y_true = as_target(y_true, y_pred)  # the loss aligns a trailing dimension of 1
         if sample_weight is not None:
             return fn(y_true, y_pred, sample_weight=sample_weight)
         return fn(y_true, y_pred)
@@ -163,7 +147,8 @@ class CompileMetrics:
         if self.metrics is None:
             self.build(pairs)
         for (_, t, p), metrics in zip(pairs, self.metrics):
-            t, p = align_ranks(t, p)
+            if t.ndim != p.ndim:  # (B, T, 1) targets meet (B, T) predictions, as in losses
+                t, p = losses.squeeze_or_expand_to_same_rank(t, p)
             for m in metrics:
                 m.update_state(t, p, sample_weight=sample_weight)
 
