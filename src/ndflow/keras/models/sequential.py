@@ -21,6 +21,7 @@ class Sequential(Model):
         self._stack = []
         self._input_layer = None
         self._symbolic_outputs = None
+        self._layer_outputs = {}
         for layer in layers or []:
             self.add(layer)
 
@@ -47,7 +48,12 @@ class Sequential(Model):
         if not self._stack and self._input_layer is None and layer._batch_input_shape:
             self._input_layer = InputLayer(batch_shape=layer._batch_input_shape)
         self._stack.append(layer)
-        if rebuild:
+        if not rebuild:
+            return
+        if self._symbolic_outputs is not None:  # extend the graph by the new layer only
+            self._symbolic_outputs = layer(self._symbolic_outputs)
+            self._layer_outputs[id(layer)] = self._symbolic_outputs
+        else:
             self._build_graph()
 
     def pop(self):
@@ -98,7 +104,7 @@ class Sequential(Model):
         self.built = True
 
     def _layer_output_shape(self, layer):
-        out = getattr(self, "_layer_outputs", {}).get(id(layer))
+        out = self._layer_outputs.get(id(layer))
         return tuple(out.shape) if out is not None else super()._layer_output_shape(layer)
 
     def build(self, input_shape=None):
