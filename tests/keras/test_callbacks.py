@@ -206,6 +206,27 @@ def test_lambda_callback_calls_each_hook_with_its_arguments():
         cb.LambdaCallback(on_whatever=print)
 
 
+def test_the_older_batch_hook_names_are_called_by_fit_with_float_logs():
+    # Keras's Callback routes on_train_batch_begin/end to on_batch_begin/end
+    class OldStyle(cb.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def on_batch_begin(self, batch, logs=None):
+            self.seen.append(("begin", batch))
+
+        def on_batch_end(self, batch, logs=None):
+            self.seen.append(("end", batch, type(logs["loss"])))
+
+    callback = OldStyle()
+    tiny_model().fit(X, Y, epochs=1, batch_size=16, verbose=0, callbacks=[callback])
+    assert callback.seen == [("begin", 0), ("end", 0, float), ("begin", 1), ("end", 1, float)]
+    assert cb.CallbackList([callback]).overrides("on_train_batch_end", "on_batch_end")
+    assert not cb.CallbackList([cb.History()]).overrides("on_train_batch_end",
+                                                         "on_batch_end")
+
+
 # -- ModelCheckpoint -----------------------------------------------------------------------
 class FakeModel:
     """Stands in for a model: records what was saved where, and writes the files."""

@@ -51,3 +51,42 @@ def test_unknown_activation_and_initializer_names_are_clear_errors():
         layers.Dense(2, activation="relux")
     with pytest.raises(ValueError, match=r"glorot_uniformm.*glorot_uniform"):
         layers.Dense(2, kernel_initializer="glorot_uniformm")
+
+
+@pytest.mark.parametrize("activation", ["linear", "relu", "tanh", "sigmoid", "softmax", "elu"])
+@pytest.mark.parametrize("shape", [(5, 4), (2, 3, 4)])
+def test_dense_fused_op_matches_the_separate_ops(activation, shape):
+    # Dense runs matmul, bias and (relu/tanh/linear) activation as one fused op; values and
+    # gradients must be those of the three ops run one by one
+    import ndflow as nd
+    from ndflow.keras import activations
+
+    layer = layers.Dense(3, activation=activation, bias_initializer="glorot_uniform")
+    x = nd.constant(np.random.default_rng(0).normal(size=shape).astype(np.float32))
+    with nd.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        fused = layer(x)
+        separate = activations.get(activation)(nd.matmul(x, layer.kernel) + layer.bias)
+        fused_loss = nd.reduce_sum(fused * fused)
+        separate_loss = nd.reduce_sum(separate * separate)
+    np.testing.assert_allclose(fused.numpy(), separate.numpy(), rtol=1e-6, atol=1e-6)
+    sources = [x, layer.kernel, layer.bias]
+    for g_fused, g_separate in zip(tape.gradient(fused_loss, sources),
+                                   tape.gradient(separate_loss, sources)):
+        np.testing.assert_allclose(g_fused.numpy(), g_separate.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_dense_keeps_the_logits_of_a_softmax_output_for_the_loss():
+    import ndflow as nd
+
+    out = layers.Dense(3, activation="softmax")(nd.constant(np.ones((2, 4), np.float32)))
+    assert out._keras_logits is not None
+
+
+def test_dense_on_a_rank_1_input_and_on_mismatched_dtypes():
+    import ndflow as nd
+
+    layer = layers.Dense(2, kernel_initializer="ones")
+    np.testing.assert_allclose(layer(nd.constant([1.0, 2.0, 3.0])).numpy(), [6.0, 6.0])
+    # float64 data is cast to the layer's float32 before the op
+    assert layer(np.ones((1, 3))).dtype == nd.float32

@@ -65,6 +65,11 @@ def test_broadcast_to():
     _check(nd.broadcast_to(T(A[:, :1]), (3, 2, 5, 4)), np.broadcast_to(A[:, :1], (3, 2, 5, 4)))
     with pytest.raises(nd.InvalidArgumentError, match=r"\[2,1,4\] to shape \[2,3,5\]"):
         nd.broadcast_to(T(A[:, :1]), (2, 3, 5))
+    # a lower target rank is an error, even where assignment would drop leading 1s
+    with pytest.raises(nd.InvalidArgumentError, match=r"\[1,4\] to shape \[4\]"):
+        nd.broadcast_to(T(A[0, :1]), (4,))
+    scalar = nd.broadcast_to(nd.constant(2.5), (2, 3))
+    _check(scalar, np.full((2, 3), 2.5, np.float32))
 
 
 def test_engine_select_with_a_negative_index_has_a_gradient():

@@ -20,6 +20,10 @@ class _VariableProbe:
             if type(a) is Variable and a.trainable:
                 self.variables.setdefault(id(a), a)
 
+    def record_read(self, variable, snapshot):
+        if variable.trainable:
+            self.variables.setdefault(id(variable), variable)
+
 
 def custom_gradient(f=None):
     """Decorate ``f(*x) -> (y, grad_fn)`` so tapes use ``grad_fn(upstream)`` for ``dy/dx``.

@@ -20,16 +20,18 @@ class Primitive:
     ``vjps[i](g, out, *args, **params)`` returns the gradient for argument ``i`` given
     the output gradient ``g`` (a rule may return a broadcast shape: the tape reduces
     it). ``vjp_all`` may replace the per-argument rules when they share work; it
-    returns one gradient (or None) per argument.
+    returns one gradient (or None) per argument. A ``masked`` ``vjp_all`` takes first a
+    tuple of booleans saying which arguments' gradients the tape needs.
     """
 
-    __slots__ = ("name", "forward", "vjps", "vjp_all", "explain")
+    __slots__ = ("name", "forward", "vjps", "vjp_all", "masked", "explain")
 
     def __init__(self, name, forward, explain=None):
         self.name = name
         self.forward = forward
         self.vjps = None
         self.vjp_all = None
+        self.masked = False
         self.explain = explain
 
     @property
@@ -56,9 +58,15 @@ def defvjp(prim: Primitive, *rules) -> None:
     prim.vjps = rules
 
 
-def defvjp_all(prim: Primitive, rule) -> None:
-    """Attach one rule computing the gradients of all arguments together."""
+def defvjp_all(prim: Primitive, rule, masked=False) -> None:
+    """Attach one rule computing the gradients of all arguments together.
+
+    With ``masked=True`` the rule is called as ``rule(needed, g, out, *args, **params)``,
+    ``needed[i]`` saying whether argument ``i``'s gradient is wanted, so shared work is
+    done once and unwanted gradients not at all.
+    """
     prim.vjp_all = rule
+    prim.masked = masked
 
 
 class _RecordingState(threading.local):
@@ -98,9 +106,10 @@ def bind(prim: Primitive, *args, **params) -> Tensor:
 def _record(recorders, prim, args, result, params):
     """Hand an executed operation to every active recorder.
 
-    A Variable argument is recorded through a ``read_variable`` snapshot (as TensorFlow
-    reads variables), so an ``assign`` after the operation does not change the values
-    its gradient rule sees; the gradient still flows to the Variable.
+    A Variable argument is recorded through a snapshot of its current value (as
+    TensorFlow reads variables), so an ``assign`` after the operation does not change the
+    values its gradient rule sees; each recorder maps the snapshot's gradient back to the
+    Variable (``record_read``).
     """
     for a in args:
         if type(a) is Variable:
@@ -113,12 +122,8 @@ def _record(recorders, prim, args, result, params):
 def _read(variable, recorders):
     snapshot = wrap(variable._value)
     for r in recorders:
-        r.record(read_variable_p, (variable,), snapshot, {})
+        r.record_read(variable, snapshot)
     return snapshot
-
-
-read_variable_p = primitive("read_variable", lambda v: v)
-defvjp(read_variable_p, lambda g, out, v: g)
 
 
 def _op_error(prim, arrays, params, error):

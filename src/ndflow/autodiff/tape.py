@@ -40,6 +40,7 @@ class GradientTape:
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._watched = {}  # id -> tensor (kept alive so ids stay unique)
         self._entries = []  # (primitive, args, output, params) in execution order
+        self._reads = {}  # id(snapshot) -> the Variable it was read from
         self._recording = False
         self._used = False
 
@@ -83,6 +84,7 @@ class GradientTape:
         """Forget everything recorded so far (the tape keeps recording if it was)."""
         self._watched.clear()
         self._entries.clear()
+        self._reads.clear()
         self._used = False
 
     # -- watching and recording -------------------------------------------------------
@@ -102,6 +104,17 @@ class GradientTape:
     def watched_variables(self):
         """The Variables this tape has watched, in the order they were first seen."""
         return tuple(t for t in self._watched.values() if isinstance(t, Variable))
+
+    def record_read(self, variable, snapshot):
+        """Called by ``bind`` when an op reads a Variable into the tensor ``snapshot``."""
+        watched = self._watched
+        if id(variable) not in watched:
+            if not (self._watch_accessed_variables and variable.trainable
+                    and _is_differentiable(variable)):
+                return
+            watched[id(variable)] = variable
+        watched[id(snapshot)] = snapshot
+        self._reads[id(snapshot)] = variable
 
     def record(self, prim, args, out, params):
         """Called by ``bind`` for every operation while this tape is recording."""
@@ -160,10 +173,11 @@ class GradientTape:
         self._used = True
         self._entries = []
         self._watched = {}
+        self._reads = {}
 
     def _seeds(self, targets, output_gradients):
         if output_gradients is None:
-            return [wrap(np.ones_like(t._value)) for t in targets]
+            return [wrap(_ones_like(t._value)) for t in targets]
         flat = nest.flatten(output_gradients)
         if len(flat) != len(targets):
             raise ValueError(f"output_gradients has {len(flat)} entries for "
@@ -171,7 +185,7 @@ class GradientTape:
         seeds = []
         for t, g in zip(targets, flat):
             if g is None:
-                seeds.append(wrap(np.ones_like(t._value)))
+                seeds.append(wrap(_ones_like(t._value)))
                 continue
             g = convert_to_tensor(g, dtype_hint=t.dtype)
             if tuple(g.shape) != tuple(t.shape):
@@ -183,12 +197,13 @@ class GradientTape:
     def _backward(self, targets, seeds, sources):
         """Walk the recorded entries in reverse; return gradients keyed by tensor id."""
         entries = list(self._entries)  # the walk may itself be recorded on this tape
-        reach = self._reachable(entries, sources)
+        reads = dict(self._reads)
+        reach = self._reachable(entries, sources, reads)
         keep = {id(s) for s in sources}
         grads = {}
         for t, seed in zip(targets, seeds):
             if id(t) in reach:
-                _accumulate(grads, t, seed)
+                _accumulate(grads, t, seed, reads)
         for prim, args, out, params in reversed(entries):
             key = id(out)
             # An intermediate's gradient is complete once its producer is reached: free it.
@@ -196,21 +211,26 @@ class GradientTape:
             if g is None:
                 continue
             if prim.vjp_all is not None:
-                arg_grads = prim.vjp_all(g, out, *args, **params)
+                if prim.masked:
+                    needed = tuple(id(a) in reach for a in args)
+                    arg_grads = prim.vjp_all(needed, g, out, *args, **params)
+                else:
+                    arg_grads = prim.vjp_all(g, out, *args, **params)
                 for a, ga in zip(args, arg_grads):
                     if ga is not None and id(a) in reach:
-                        _accumulate(grads, a, ga)
+                        _accumulate(grads, a, ga, reads)
                 continue
             for a, rule in zip(args, prim.vjps):
                 if rule is not None and id(a) in reach:
                     ga = rule(g, out, *args, **params)
                     if ga is not None:
-                        _accumulate(grads, a, ga)
+                        _accumulate(grads, a, ga, reads)
         return grads
 
-    def _reachable(self, entries, sources):
+    def _reachable(self, entries, sources, reads):
         """Ids of the sources and of every recorded output that depends on one."""
         reach = {id(s) for s in sources}
+        reach.update(key for key, variable in reads.items() if id(variable) in reach)
         for _, args, out, _ in entries:
             for a in args:
                 if id(a) in reach:
@@ -281,6 +301,13 @@ class GradientTape:
         return reshape(full, target_shape + tuple(source.shape))
 
 
+def _ones_like(array):
+    """The seed of a target: ones of its shape (a NumPy scalar for a NumPy scalar loss)."""
+    if array.ndim == 0 and isinstance(array, (np.ndarray, np.generic)):
+        return array.dtype.type(1)
+    return np.ones_like(array)
+
+
 def _unconnected(value) -> UnconnectedGradients:
     """Accept UnconnectedGradients members or their names ('none', 'zero')."""
     try:
@@ -290,13 +317,18 @@ def _unconnected(value) -> UnconnectedGradients:
             from None
 
 
-def _accumulate(grads, tensor, g):
-    """Add ``g`` (reduced to the tensor's shape) into ``grads[id(tensor)]``."""
+def _accumulate(grads, tensor, g, reads):
+    """Add ``g`` (reduced to the tensor's shape) into ``grads[id(tensor)]``.
+
+    The gradient of a Variable's snapshot goes to the Variable itself (``reads``).
+    """
     shape = tensor._value.shape if isinstance(tensor, Tensor) else np.shape(tensor)
     if not isinstance(g, Tensor):
         g = wrap(np.asarray(g))
     if g._value.shape != shape:
         g = sum_to_shape(g, shape)
     key = id(tensor)
+    if key in reads:
+        key = id(reads[key])
     prev = grads.get(key)
     grads[key] = g if prev is None else add_any(prev, g)

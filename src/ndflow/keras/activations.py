@@ -258,7 +258,8 @@ def threshold(x, threshold, default_value):
 
 # -- normalizing -------------------------------------------------------------------------
 def _warn_size_one(x, axis):
-    if isinstance(axis, int) and -x.ndim <= axis < x.ndim and x.shape[axis] == 1:
+    shape = x._value.shape
+    if isinstance(axis, int) and -len(shape) <= axis < len(shape) and shape[axis] == 1:
         warnings.warn(f"softmax over axis {axis} of a tensor of shape {tuple(x.shape)}: the "
                       f"axis has size 1, so the output is always 1. For one output unit, "
                       f"use a sigmoid.", stacklevel=3)

@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from ndflow.autodiff.primitive import bind
 from ndflow.backend.config import epsilon, floatx
 from ndflow.core.convert import to_array
 from ndflow.core.dtypes import as_dtype, to_np_dtype
@@ -27,7 +28,7 @@ from ndflow.ops import math as _math
 from ndflow.ops import nn as _nn
 from ndflow.ops.array import expand_dims, reshape, squeeze, transpose
 from ndflow.ops.cast import cast
-from ndflow.ops.reduction import reduce_all, reduce_max, reduce_mean, reduce_sum
+from ndflow.ops.reduction import reduce_all, reduce_max, reduce_mean, reduce_mean_p, reduce_sum
 
 __all__ = [
     "KLD",
@@ -270,8 +271,11 @@ class Loss:
             mask = own_mask if mask is None else _math.logical_and(mask, own_mask)
         if sample_weight is None and mask is None and self.reduction == "sum_over_batch_size" \
                 and isinstance(losses, Tensor) and losses._value.size:
+            # the common case: the plain mean of the per-sample losses
             losses = _to_dtype(losses, dtype)
-            return losses if losses.ndim == 0 else reduce_mean(losses)
+            ndim = losses._value.ndim
+            return losses if ndim == 0 else bind(reduce_mean_p, losses, axes=tuple(range(ndim)),
+                                                 keepdims=False)
         return reduce_weighted_values(losses, sample_weight, mask, self.reduction, self.dtype)
 
     def call(self, y_true, y_pred):
@@ -441,7 +445,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 
 
 def _check_same_shape(y_true, y_pred, who):
-    if tuple(y_true.shape) != tuple(y_pred.shape):
+    if y_true._value.shape != y_pred._value.shape:
         raise ValueError(f"{who}: arguments `target` and `output` must have the same shape. "
                          f"Received: target.shape={tuple(y_true.shape)}, "
                          f"output.shape={tuple(y_pred.shape)}. For integer class labels use "

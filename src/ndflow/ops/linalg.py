@@ -74,9 +74,9 @@ def _require_inexact(x, op):
 # -- matmul ------------------------------------------------------------------------------
 def _matmul_forward(a, b, transpose_a, transpose_b):
     if transpose_a:
-        a = np.swapaxes(a, -1, -2)
+        a = a.T if a.ndim == 2 else np.swapaxes(a, -1, -2)  # .T is the cheaper view
     if transpose_b:
-        b = np.swapaxes(b, -1, -2)
+        b = b.T if b.ndim == 2 else np.swapaxes(b, -1, -2)
     return np.matmul(a, b)
 
 

@@ -109,7 +109,7 @@ def _relu_grad_forward(g, x, alpha, cap):
         slope = x > 0
     if cap is not None:
         slope = slope * (x < cap)
-    return g * slope
+    return np.multiply(g, slope)  # the ufunc skips the operator's dispatch checks
 
 
 # The slope is constant between kinks, so this op is linear in g and flat in x.
@@ -372,8 +372,9 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
 
 def _softmax_xent_forward(z, x, axis):
     s = x - x.max(axis=axis, keepdims=True)
-    s -= np.log(np.exp(s).sum(axis=axis, keepdims=True))
-    return -np.sum(z * s, axis=axis)
+    s -= np.log(np.exp(s).sum(axis=axis, keepdims=True))  # log_softmax(x)
+    s *= z
+    return -s.sum(axis=axis)
 
 
 # One rule per argument, so the usual constant labels cost nothing in the backward pass.
@@ -382,13 +383,44 @@ def _softmax_xent_vjp_labels(g, y, z, x, axis):
 
 
 def _softmax_xent_vjp_logits(g, y, z, x, axis):
-    # d/dx = sum(z) * softmax(x) - z, which is p - z when the labels sum to 1
-    return _expand(g, axis) * (reduce_sum(z, axis=axis, keepdims=True) * softmax(x, axis=axis)
-                               - z)
+    return bind(softmax_xent_grad_p, g, z, x, axis=axis)
+
+
+def _softmax_xent_grad_forward(g, z, x, axis):
+    # d/dx = sum(z) * softmax(x) - z (p - z when the labels sum to 1), times g: one pass,
+    # as this is the first rule of nearly every classifier's backward pass
+    p = _softmax_forward(x, axis)
+    p *= z.sum(axis=axis, keepdims=True)
+    p -= z
+    shape = list(g.shape)
+    shape.insert(len(shape) + 1 + axis, 1)  # axis < 0 here
+    p *= g.reshape(shape)
+    return p
+
+
+# Rules of the gradient itself (for second derivatives), with S = sum(z), p = softmax(x):
+# out = g (S p - z), so d/dg sums gg (S p - z) over the axis, d/dz_k = g (<gg, p> - gg_k)
+# and d/dx = g S p (gg - <gg, p>).
+def _xent_grad_vjp_g(gg, y, g, z, x, axis):
+    s = reduce_sum(z, axis=axis, keepdims=True)
+    return reduce_sum(gg * (s * softmax(x, axis=axis) - z), axis=axis)
+
+
+def _xent_grad_vjp_z(gg, y, g, z, x, axis):
+    p = softmax(x, axis=axis)
+    return _expand(g, axis) * (reduce_sum(gg * p, axis=axis, keepdims=True) - gg)
+
+
+def _xent_grad_vjp_x(gg, y, g, z, x, axis):
+    p = softmax(x, axis=axis)
+    s = reduce_sum(z, axis=axis, keepdims=True)
+    return _expand(g, axis) * s * p * (gg - reduce_sum(gg * p, axis=axis, keepdims=True))
 
 
 softmax_xent_p = primitive("softmax_cross_entropy_with_logits", _softmax_xent_forward)
 defvjp(softmax_xent_p, _softmax_xent_vjp_labels, _softmax_xent_vjp_logits)
+softmax_xent_grad_p = primitive("softmax_cross_entropy_grad", _softmax_xent_grad_forward)
+defvjp(softmax_xent_grad_p, _xent_grad_vjp_g, _xent_grad_vjp_z, _xent_grad_vjp_x)
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):

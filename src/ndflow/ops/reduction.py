@@ -59,7 +59,7 @@ def _keepdims_shape(shape, axes):
 
 def _expand_back(g, shape, axes, keepdims):
     """Reshape a reduced tensor so it broadcasts against the input of ``shape``."""
-    if keepdims:
+    if keepdims or g._value.ndim == 0:  # a scalar broadcasts as it is
         return g
     return reshape(g, _keepdims_shape(shape, axes))
 
@@ -117,7 +117,7 @@ def _mean_forward(x, axes, keepdims):
 
 def _mean_vjp(g, y, x, axes, keepdims):
     n = math.prod(x._value.shape[a] for a in axes)
-    return _spread(g, x, axes, keepdims) / max(n, 1)
+    return _spread(g / max(n, 1), x, axes, keepdims)  # divide before spreading: fewer values
 
 
 reduce_mean_p, reduce_mean = _reducer("reduce_mean", _mean_forward,

@@ -26,11 +26,17 @@ class Callback:
     def on_epoch_end(self, epoch, logs=None):
         pass
 
+    def on_batch_begin(self, batch, logs=None):
+        """Called before each training batch (the older name of on_train_batch_begin)."""
+
+    def on_batch_end(self, batch, logs=None):
+        """Called after each training batch (the older name of on_train_batch_end)."""
+
     def on_train_batch_begin(self, batch, logs=None):
-        pass
+        self.on_batch_begin(batch, logs=logs)
 
     def on_train_batch_end(self, batch, logs=None):
-        pass
+        self.on_batch_end(batch, logs=logs)
 
     def on_test_begin(self, logs=None):
         pass
@@ -60,6 +66,15 @@ class Callback:
 _HOOKS = [name for name in vars(Callback) if name.startswith("on_")]
 
 
+def overrides(callback, *hooks) -> bool:
+    """True when ``callback`` defines one of ``hooks`` itself (not Callback's no-op)."""
+    for name in hooks:
+        method = getattr(callback, name)
+        if getattr(method, "__func__", None) is not getattr(Callback, name):
+            return True
+    return False
+
+
 class CallbackList(Callback):
     """Several callbacks called in order, as one."""
 
@@ -73,6 +88,10 @@ class CallbackList(Callback):
 
     def append(self, callback):
         self.callbacks.append(callback)
+
+    def overrides(self, *hooks) -> bool:
+        """True when some callback defines one of ``hooks`` (so logs must be built)."""
+        return any(overrides(c, *hooks) for c in self.callbacks)
 
     def set_model(self, model):
         self.model = model

@@ -2,9 +2,6 @@
 
 from ndflow.keras.callbacks.callback import _HOOKS, Callback
 
-# tf.keras 2's names for the training batch hooks
-_ALIASES = {"on_batch_begin": "on_train_batch_begin", "on_batch_end": "on_train_batch_end"}
-
 
 class LambdaCallback(Callback):
     """Calls the given functions from the matching hooks.
@@ -25,11 +22,10 @@ class LambdaCallback(Callback):
                  "on_train_batch_begin": on_train_batch_begin,
                  "on_train_batch_end": on_train_batch_end}
         for name, function in kwargs.items():
-            hook = _ALIASES.get(name, name)
-            if hook not in _HOOKS:
+            if name not in _HOOKS:
                 raise ValueError(f"LambdaCallback: unknown hook {name!r}; valid hooks are "
-                                 f"{sorted(_HOOKS + list(_ALIASES))}")
-            hooks[hook] = function
+                                 f"{sorted(_HOOKS)}")
+            hooks[name] = function
         for name, function in hooks.items():
             if function is not None:
                 if not callable(function):

@@ -2,8 +2,12 @@
 
 from ndflow.keras import activations, constraints, initializers, regularizers
 from ndflow.keras.layers.layer import Layer, check_last_dimension
+from ndflow.ops.fused import dense
 from ndflow.ops.linalg import matmul
 from ndflow.ops.math import add
+
+# Activations the fused dense op applies itself; any other runs after it.
+_FUSED = {activations.linear: "linear", activations.relu: "relu", activations.tanh: "tanh"}
 
 
 class Dense(Layer):
@@ -51,10 +55,16 @@ class Dense(Layer):
     def call(self, inputs):
         if inputs._value.shape[-1:] != self.kernel._value.shape[:1]:
             check_last_dimension(self, tuple(inputs.shape), self.kernel.shape[0])
+        activation = self.activation
+        if inputs._value.ndim >= 2 and inputs._value.dtype == self.kernel._value.dtype:
+            # one recorded op for matmul, bias and (when it can) the activation
+            fused = _FUSED.get(activation)
+            x = dense(inputs, self.kernel, self.bias, fused or "linear")
+            return x if fused else activation(x)
         x = matmul(inputs, self.kernel)
         if self.bias is not None:
             x = add(x, self.bias)
-        return self.activation(x)
+        return activation(x)
 
     def compute_output_shape(self, input_shape):
         if self.built:

@@ -233,14 +233,17 @@ class Layer:
 
     def __call__(self, *args, **kwargs):
         first = args[0] if args else None
-        if not (type(first) is Tensor and len(args) == 1 and not any(
-                isinstance(v, KerasTensor) for v in kwargs.values())):
-            # not the common case of one concrete tensor: look through the structures
+        if type(first) is Tensor and len(args) == 1 and not (kwargs and _symbolic(kwargs)):
+            # the common case of one concrete tensor, already in the layer's dtype
+            dtype = first._value.dtype
+            inputs = first if dtype.kind != "f" or dtype.name == self.compute_dtype \
+                else self._convert_inputs(first)
+        else:
             if any(isinstance(t, KerasTensor) for t in nest.flatten((args, kwargs))):
                 return symbolic_call(self, args, kwargs)
             if not args:
                 raise ValueError(f"Layer '{self.name}' was called without inputs")
-        inputs = self._convert_inputs(first)
+            inputs = self._convert_inputs(first)
         if not self.built:
             self._maybe_build(_shapes(inputs))
         self._activity_losses = []
@@ -252,10 +255,10 @@ class Layer:
 
     def _call_kwargs(self, kwargs):
         """Drop ``training``/``mask`` when ``call`` does not accept them, as Keras does."""
-        accepted = _call_arguments(type(self))
-        if accepted is None:
+        dropped = _dropped_arguments(type(self))
+        if not dropped:
             return kwargs
-        return {k: v for k, v in kwargs.items() if k in accepted or k not in ("training", "mask")}
+        return {k: v for k, v in kwargs.items() if k not in dropped}
 
     def _convert_inputs(self, inputs):
         """Tensors from NumPy data; floating inputs cast to the layer's dtype."""
@@ -335,18 +338,24 @@ def _shapes(inputs):
         if nest.is_nested(inputs) else tuple(inputs.shape)
 
 
-_CALL_ARGS: dict = {}
+def _symbolic(kwargs) -> bool:
+    """True when a keyword argument is a KerasTensor (a functional call)."""
+    return any(isinstance(v, KerasTensor) for v in kwargs.values())
 
 
-def _call_arguments(cls):
-    """The parameter names of ``cls.call`` (None when it takes ``**kwargs``)."""
-    if cls not in _CALL_ARGS:
+_DROPPED_ARGS: dict = {}
+
+
+def _dropped_arguments(cls) -> tuple:
+    """Of ``training`` and ``mask``, those ``cls.call`` does not accept (it may take
+    ``**kwargs``, accepting both)."""
+    if cls not in _DROPPED_ARGS:
         params = inspect.signature(cls.call).parameters
         if any(p.kind is p.VAR_KEYWORD for p in params.values()):
-            _CALL_ARGS[cls] = None
+            _DROPPED_ARGS[cls] = ()
         else:
-            _CALL_ARGS[cls] = set(params)
-    return _CALL_ARGS[cls]
+            _DROPPED_ARGS[cls] = tuple(k for k in ("training", "mask") if k not in params)
+    return _DROPPED_ARGS[cls]
 
 
 def check_last_dimension(layer, shape, expected):

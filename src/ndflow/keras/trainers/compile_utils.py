@@ -10,7 +10,7 @@ from ndflow.ops.cast import cast
 def as_target(y_true, y_pred):
     """Targets as a tensor; float targets take the predictions' dtype (float64 data, say)."""
     t = y_true if isinstance(y_true, Tensor) else convert_to_tensor(y_true)
-    if t.dtype.is_floating and t._value.dtype != y_pred._value.dtype:
+    if t._value.dtype.kind == "f" and t._value.dtype != y_pred._value.dtype:
         t = cast(t, y_pred._value.dtype)
     return t
 

@@ -12,7 +12,7 @@ from ndflow.backend import rng
 from ndflow.backend.config import floatx
 from ndflow.backend.xp import to_numpy
 from ndflow.core import nest
-from ndflow.core.tensor import Tensor
+from ndflow.core.tensor import Tensor, wrap
 
 
 def unpack_x_y_sample_weight(data):
@@ -113,16 +113,36 @@ class ArrayData:
         return train, val
 
     def batches(self):
-        """One epoch of ``(x, y, sample_weight)`` batches."""
+        """One epoch of ``(x, y, sample_weight)`` batches, numeric arrays as tensors."""
         n = self.num_samples
-        order = None
+        parts = (self.x, self.y, self.sample_weight)
         if self.shuffle:
-            order = rng.generator(None).permutation(n)
+            # one gather per epoch; the batches are then views of the shuffled copy
+            parts = _take(parts, rng.generator(None).permutation(n), _same)
         for start in range(0, n, self.batch_size):
-            index = slice(start, start + self.batch_size) if order is None else \
-                order[start:start + self.batch_size]
-            take = _slicer(index)
-            yield take(self.x), take(self.y), take(self.sample_weight)
+            yield _take(parts, slice(start, start + self.batch_size), _as_batch)
+
+
+def _same(array):
+    return array
+
+
+def _as_batch(array):
+    """A batch array as the tensor a model receives (strings and objects stay arrays)."""
+    return wrap(array) if array.dtype.kind in "biufc" else array
+
+
+def _take(parts, index, finish):
+    """``finish(a[index])`` for every array of ``parts`` (arrays, lists, dicts or None)."""
+    out = []
+    for value in parts:
+        if value is None:
+            out.append(None)
+        elif type(value) is np.ndarray:
+            out.append(finish(value[index]))
+        else:
+            out.append(nest.map_structure(lambda a: finish(a[index]), value))
+    return tuple(out)
 
 
 def _slicer(index):

@@ -14,6 +14,8 @@ from ndflow.keras.callbacks import CallbackList, History, ProgbarLogger
 from ndflow.keras.trainers import data_adapter
 from ndflow.keras.trainers.compile_utils import CompileLoss, CompileMetrics
 
+_TRAIN_BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin",
+                      "on_batch_end")
 _NOT_COMPILED = ("You must call `compile()` before using the model (model.compile(optimizer="
                  "..., loss=...)).")
 
@@ -65,8 +67,10 @@ class Trainer:
             self._loss_layers = _all_layers(self)
         out = []
         for layer in self._loss_layers:
-            out.extend(reg(v) for v, reg in layer._weight_regularizers)
-            out.extend(layer._activity_losses)
+            if layer._weight_regularizers:
+                out.extend(reg(v) for v, reg in layer._weight_regularizers)
+            if layer._activity_losses:
+                out.extend(layer._activity_losses)
         return out
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -137,6 +141,8 @@ class Trainer:
         self.history = history
         self.stop_training = False
         self._initial_epoch_override = None
+        # batch logs are converted to floats only for callbacks that look at them
+        batch_hooks = callback_list.overrides(*_TRAIN_BATCH_HOOKS)
         callback_list.on_train_begin()
         # BackupAndRestore sets this when it restored an interrupted run
         if self._initial_epoch_override is not None:
@@ -146,9 +152,11 @@ class Trainer:
             callback_list.on_epoch_begin(epoch)
             logs = {}
             for step, batch in enumerate(train.batches()):
-                callback_list.on_train_batch_begin(step)
+                if batch_hooks:
+                    callback_list.on_train_batch_begin(step)
                 logs = self.train_step(batch)
-                callback_list.on_train_batch_end(step, _floats(logs))
+                if batch_hooks:
+                    callback_list.on_train_batch_end(step, _floats(logs))
                 if self.stop_training or (steps_per_epoch and step + 1 >= steps_per_epoch):
                     break
             epoch_logs = _floats(logs)
@@ -179,10 +187,13 @@ class Trainer:
         self.reset_metrics()
         callback_list.on_test_begin()
         logs = {}
+        batch_hooks = callback_list.overrides("on_test_batch_begin", "on_test_batch_end")
         for step, batch in enumerate(data.batches()):
-            callback_list.on_test_batch_begin(step)
+            if batch_hooks:
+                callback_list.on_test_batch_begin(step)
             logs = self.test_step(batch)
-            callback_list.on_test_batch_end(step, _floats(logs))
+            if batch_hooks:
+                callback_list.on_test_batch_end(step, _floats(logs))
         logs = _floats(logs)
         callback_list.on_test_end(logs)
         return logs
@@ -231,7 +242,7 @@ class _MeanTracker:
         self.total, self.count = 0.0, 0
 
     def update(self, value):
-        self.total += float(value)
+        self.total += float(value._value if isinstance(value, Tensor) else value)
         self.count += 1
 
     def result(self):
