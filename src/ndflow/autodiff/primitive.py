@@ -21,10 +21,12 @@ class Primitive:
     the output gradient ``g`` (a rule may return a broadcast shape: the tape reduces
     it). ``vjp_all`` may replace the per-argument rules when they share work; it
     returns one gradient (or None) per argument. A ``masked`` ``vjp_all`` takes first a
-    tuple of booleans saying which arguments' gradients the tape needs.
+    tuple of booleans saying which arguments' gradients the tape needs. ``raw_vjp``, for
+    the hottest primitives, is the same rule on raw arrays (masked), used by first-order
+    backward passes that nothing records.
     """
 
-    __slots__ = ("name", "forward", "vjps", "vjp_all", "masked", "explain")
+    __slots__ = ("name", "forward", "vjps", "vjp_all", "masked", "raw_vjp", "explain")
 
     def __init__(self, name, forward, explain=None):
         self.name = name
@@ -32,6 +34,7 @@ class Primitive:
         self.vjps = None
         self.vjp_all = None
         self.masked = False
+        self.raw_vjp = None
         self.explain = explain
 
     @property
@@ -67,6 +70,17 @@ def defvjp_all(prim: Primitive, rule, masked=False) -> None:
     """
     prim.vjp_all = rule
     prim.masked = masked
+
+
+def defvjp_raw(prim: Primitive, rule) -> None:
+    """Attach ``rule(needed, g, out, *arrays, **params)``: the gradient rule on raw arrays.
+
+    It must agree with the op-level rules (the gradient tests run both): the tape uses it
+    when no recorder is active, skipping the ops' wrapping and bookkeeping.
+    """
+    if not prim.differentiable:
+        raise ValueError(f"{prim.name}: define the op-level rule (defvjp) before the raw one")
+    prim.raw_vjp = rule
 
 
 class _RecordingState(threading.local):

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from ndflow.autodiff.engine_ops import add_any, reshape, stack, sum_to_shape
+from ndflow.autodiff.engine_ops import _sum_to_shape, add_any, reshape, stack, sum_to_shape
 from ndflow.autodiff.primitive import state
 from ndflow.core import nest
 from ndflow.core.convert import convert_to_tensor
@@ -195,36 +195,40 @@ class GradientTape:
         return seeds
 
     def _backward(self, targets, seeds, sources):
-        """Walk the recorded entries in reverse; return gradients keyed by tensor id."""
-        entries = list(self._entries)  # the walk may itself be recorded on this tape
-        reads = dict(self._reads)
+        """Walk the recorded entries in reverse; return gradients keyed by tensor id.
+
+        When no recorder is active, nothing can differentiate the walk itself, so it runs
+        on raw arrays: primitives with a ``raw_vjp`` use it, the others' rules run on
+        tensors wrapped for them. Otherwise every rule runs through recorded ops, which
+        is what makes gradients of gradients possible.
+        """
+        raw = not state.recorders
+        # the walk may itself be recorded on this tape: iterate over copies then
+        entries = list(self._entries) if self._recording else self._entries
+        reads = dict(self._reads) if self._recording else self._reads
         reach = self._reachable(entries, sources, reads)
         keep = {id(s) for s in sources}
         grads = {}
         for t, seed in zip(targets, seeds):
             if id(t) in reach:
-                _accumulate(grads, t, seed, reads)
+                _accumulate(grads, t, seed._value if raw else seed, reads, raw)
         for prim, args, out, params in reversed(entries):
             key = id(out)
             # An intermediate's gradient is complete once its producer is reached: free it.
             g = grads.get(key) if key in keep else grads.pop(key, None)
             if g is None:
                 continue
-            if prim.vjp_all is not None:
-                if prim.masked:
-                    needed = tuple(id(a) in reach for a in args)
-                    arg_grads = prim.vjp_all(needed, g, out, *args, **params)
-                else:
-                    arg_grads = prim.vjp_all(g, out, *args, **params)
-                for a, ga in zip(args, arg_grads):
-                    if ga is not None and id(a) in reach:
-                        _accumulate(grads, a, ga, reads)
-                continue
-            for a, rule in zip(args, prim.vjps):
-                if rule is not None and id(a) in reach:
-                    ga = rule(g, out, *args, **params)
-                    if ga is not None:
-                        _accumulate(grads, a, ga, reads)
+            if raw:
+                arg_grads = _raw_rule_grads(prim, g, out, args, params, reach)
+            else:
+                arg_grads = _rule_grads(prim, g, out, args, params, reach)
+            for a, ga in zip(args, arg_grads):
+                if ga is not None and id(a) in reach:
+                    _accumulate(grads, a, ga, reads, raw)
+        if raw:  # hand out tensors
+            for key in keep:
+                if key in grads:
+                    grads[key] = wrap(grads[key])
         return grads
 
     def _reachable(self, entries, sources, reads):
@@ -310,6 +314,8 @@ def _ones_like(array):
 
 def _unconnected(value) -> UnconnectedGradients:
     """Accept UnconnectedGradients members or their names ('none', 'zero')."""
+    if type(value) is UnconnectedGradients:
+        return value
     try:
         return UnconnectedGradients(getattr(value, "value", value))
     except ValueError:
@@ -317,18 +323,46 @@ def _unconnected(value) -> UnconnectedGradients:
             from None
 
 
-def _accumulate(grads, tensor, g, reads):
+def _rule_grads(prim, g, out, args, params, reach):
+    """The gradient rules' results, one per argument (None where not needed)."""
+    if prim.vjp_all is not None:
+        if prim.masked:
+            return prim.vjp_all(tuple(id(a) in reach for a in args), g, out, *args, **params)
+        return prim.vjp_all(g, out, *args, **params)
+    return [rule(g, out, *args, **params) if rule is not None and id(a) in reach else None
+            for a, rule in zip(args, prim.vjps)]
+
+
+def _raw_rule_grads(prim, g, out, args, params, reach):
+    """As ``_rule_grads``, on and to raw arrays (``g`` is one)."""
+    if prim.raw_vjp is not None:
+        arrays = [a._value if isinstance(a, Tensor) else a for a in args]
+        return prim.raw_vjp(tuple(id(a) in reach for a in args), g, out._value, *arrays,
+                            **params)
+    results = _rule_grads(prim, wrap(g), out, args, params, reach)
+    return [ga._value if isinstance(ga, Tensor) else ga for ga in results]
+
+
+def _accumulate(grads, tensor, g, reads, raw=False):
     """Add ``g`` (reduced to the tensor's shape) into ``grads[id(tensor)]``.
 
-    The gradient of a Variable's snapshot goes to the Variable itself (``reads``).
+    The gradient of a Variable's snapshot goes to the Variable itself (``reads``). With
+    ``raw``, gradients are arrays (never updated in place: a rule may pass one through).
     """
     shape = tensor._value.shape if isinstance(tensor, Tensor) else np.shape(tensor)
-    if not isinstance(g, Tensor):
-        g = wrap(np.asarray(g))
-    if g._value.shape != shape:
-        g = sum_to_shape(g, shape)
     key = id(tensor)
     if key in reads:
         key = id(reads[key])
     prev = grads.get(key)
+    if raw:
+        if not hasattr(g, "shape"):
+            g = np.asarray(g)
+        if g.shape != shape:
+            g = _sum_to_shape(g, shape)
+        grads[key] = g if prev is None else prev + g
+        return
+    if not isinstance(g, Tensor):
+        g = wrap(np.asarray(g))
+    if g._value.shape != shape:
+        g = sum_to_shape(g, shape)
     grads[key] = g if prev is None else add_any(prev, g)

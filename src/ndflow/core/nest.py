@@ -6,8 +6,20 @@ def is_nested(x) -> bool:
     return isinstance(x, (list, tuple, dict))
 
 
+_CONTAINERS = (list, tuple, dict)
+
+
+def _is_flat_sequence(x) -> bool:
+    """A plain list or tuple (not a namedtuple) holding no containers: its own leaves."""
+    if type(x) is not list and type(x) is not tuple:
+        return False
+    return not any(isinstance(v, _CONTAINERS) for v in x)
+
+
 def flatten(structure) -> list:
     """Return the leaves of a nested structure in order (dicts by sorted key)."""
+    if _is_flat_sequence(structure):  # the common case (a list of weights), without recursion
+        return list(structure)
     out = []
     _flatten_into(structure, out)
     return out
@@ -26,6 +38,12 @@ def _flatten_into(x, out):
 
 def pack_sequence_as(structure, flat):
     """Rebuild ``structure`` with the leaves taken in order from ``flat``."""
+    if _is_flat_sequence(structure):
+        flat = flat if isinstance(flat, (list, tuple)) else list(flat)
+        if len(flat) != len(structure):
+            raise ValueError(f"pack_sequence_as: {len(flat)} leaves for a structure with "
+                             f"{len(structure)} places")
+        return type(structure)(flat)
     it = iter(flat)
     result = _pack(structure, it)
     if next(it, _END) is not _END:

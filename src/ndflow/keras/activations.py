@@ -61,8 +61,7 @@ __all__ = [
 def _floats(x):
     """``x`` as a tensor; integers and booleans become ``floatx()``, as in Keras."""
     x = convert_to_tensor(x)
-    dtype = x.dtype
-    if dtype.is_integer or dtype.is_bool:
+    if x._value.dtype.kind in "biu":
         x = cast(x, floatx())
     return x
 

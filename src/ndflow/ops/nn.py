@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 
 from ndflow.autodiff.engine_ops import reshape
-from ndflow.autodiff.primitive import bind, defvjp, primitive
+from ndflow.autodiff.primitive import bind, defvjp, defvjp_raw, primitive
 from ndflow.backend import rng
 from ndflow.backend.xp import array_module, to_numpy
 from ndflow.core.convert import to_array
@@ -106,7 +106,7 @@ def _relu_grad_forward(g, x, alpha, cap):
         slope *= 1 - alpha
         slope += alpha
     else:
-        slope = x > 0
+        slope = x > x.dtype.type(0)  # a zero of x's dtype compares faster than Python's 0
     if cap is not None:
         slope = slope * (x < cap)
     return np.multiply(g, slope)  # the ufunc skips the operator's dispatch checks
@@ -122,6 +122,7 @@ def _relu_grad(g, x, alpha=0.0, cap=None):
 
 
 defvjp(relu_p, lambda g, y, x: _relu_grad(g, x))
+defvjp_raw(relu_p, lambda needed, g, y, x: (_relu_grad_forward(g, x, 0.0, None),))
 defvjp(relu6_p, lambda g, y, x: _relu_grad(g, x, cap=6))
 defvjp(leaky_relu_p, lambda g, y, x, alpha: _relu_grad(g, x, alpha))
 
@@ -392,10 +393,15 @@ def _softmax_xent_grad_forward(g, z, x, axis):
     p = _softmax_forward(x, axis)
     p *= z.sum(axis=axis, keepdims=True)
     p -= z
-    shape = list(g.shape)
-    shape.insert(len(shape) + 1 + axis, 1)  # axis < 0 here
-    p *= g.reshape(shape)
+    p *= _insert_axis(g, axis)
     return p
+
+
+def _insert_axis(g, axis):
+    """The array ``g`` with a length-1 axis inserted at the negative ``axis``."""
+    shape = list(g.shape)
+    shape.insert(len(shape) + 1 + axis, 1)
+    return g.reshape(shape)
 
 
 # Rules of the gradient itself (for second derivatives), with S = sum(z), p = softmax(x):
@@ -419,6 +425,17 @@ def _xent_grad_vjp_x(gg, y, g, z, x, axis):
 
 softmax_xent_p = primitive("softmax_cross_entropy_with_logits", _softmax_xent_forward)
 defvjp(softmax_xent_p, _softmax_xent_vjp_labels, _softmax_xent_vjp_logits)
+def _softmax_xent_raw_vjp(needed, g, y, z, x, axis):
+    grad_z = grad_x = None
+    if needed[0]:
+        grad_z = _log_softmax_forward(x, axis)
+        grad_z *= -_insert_axis(g, axis)
+    if needed[1]:
+        grad_x = _softmax_xent_grad_forward(g, z, x, axis)
+    return grad_z, grad_x
+
+
+defvjp_raw(softmax_xent_p, _softmax_xent_raw_vjp)
 softmax_xent_grad_p = primitive("softmax_cross_entropy_grad", _softmax_xent_grad_forward)
 defvjp(softmax_xent_grad_p, _xent_grad_vjp_g, _xent_grad_vjp_z, _xent_grad_vjp_x)
 

@@ -10,8 +10,9 @@ import math
 
 import numpy as np
 
-from ndflow.autodiff.engine_ops import broadcast_to, reshape
-from ndflow.autodiff.primitive import bind, defvjp, primitive
+from ndflow.autodiff.engine_ops import reshape
+from ndflow.autodiff.primitive import bind, defvjp, defvjp_raw, primitive
+from ndflow.backend.xp import array_module
 from ndflow.core import dtypes
 from ndflow.core.dtypes import to_np_dtype
 from ndflow.core.errors import InvalidArgumentError, InvalidTypeError, shape_str
@@ -64,10 +65,31 @@ def _expand_back(g, shape, axes, keepdims):
     return reshape(g, _keepdims_shape(shape, axes))
 
 
-def _spread(g, x, axes, keepdims):
-    """The reduced gradient ``g`` broadcast back to the shape of ``x``."""
-    shape = x._value.shape
-    return broadcast_to(_expand_back(g, shape, axes, keepdims), shape)
+def _spread_forward(g, shape, axes, keepdims, divisor):
+    if not keepdims and g.ndim:
+        g = g.reshape(_keepdims_shape(shape, axes))
+    if divisor != 1:
+        g = g / divisor  # before spreading: fewer values to divide
+    out = array_module(g).empty(shape, g.dtype)
+    out[...] = g
+    return out
+
+
+# The gradient of a sum (divisor 1) or a mean over ``axes``: ``g / divisor`` spread back
+# over the reduced axes, in one op; its own gradient is the matching reduction.
+def _spread_vjp(gg, y, g, shape, axes, keepdims, divisor):
+    summed = bind(reduce_sum_p, gg, axes=axes, keepdims=keepdims)
+    return summed if divisor == 1 else summed / divisor
+
+
+spread_p = primitive("reduction_spread", _spread_forward)
+defvjp(spread_p, _spread_vjp)
+
+
+def _spread(g, x, axes, keepdims, divisor=1):
+    """The reduced gradient ``g`` (divided by ``divisor``) spread back to ``x``'s shape."""
+    return bind(spread_p, g, shape=x._value.shape, axes=axes, keepdims=keepdims,
+                divisor=divisor)
 
 
 def _reducer(name, forward, doc, kinds=None):
@@ -100,6 +122,8 @@ def _sum_forward(x, axes, keepdims):
 reduce_sum_p, reduce_sum = _reducer("reduce_sum", _sum_forward,
                                     "Sum over ``axis`` (all axes when None).")
 defvjp(reduce_sum_p, lambda g, y, x, axes, keepdims: _spread(g, x, axes, keepdims))
+defvjp_raw(reduce_sum_p, lambda needed, g, y, x, axes, keepdims: (
+    _spread_forward(g, x.shape, axes, keepdims, 1),))
 
 
 def _mean_forward(x, axes, keepdims):
@@ -117,12 +141,14 @@ def _mean_forward(x, axes, keepdims):
 
 def _mean_vjp(g, y, x, axes, keepdims):
     n = math.prod(x._value.shape[a] for a in axes)
-    return _spread(g / max(n, 1), x, axes, keepdims)  # divide before spreading: fewer values
+    return _spread(g, x, axes, keepdims, max(n, 1))
 
 
 reduce_mean_p, reduce_mean = _reducer("reduce_mean", _mean_forward,
                                       "Mean over ``axis`` (all axes when None).")
 defvjp(reduce_mean_p, _mean_vjp)
+defvjp_raw(reduce_mean_p, lambda needed, g, y, x, axes, keepdims: (_spread_forward(
+    g, x.shape, axes, keepdims, max(math.prod(x.shape[a] for a in axes), 1)),))
 
 
 def _prod_forward(x, axes, keepdims):

@@ -236,7 +236,7 @@ class Layer:
         if type(first) is Tensor and len(args) == 1 and not (kwargs and _symbolic(kwargs)):
             # the common case of one concrete tensor, already in the layer's dtype
             dtype = first._value.dtype
-            inputs = first if dtype.kind != "f" or dtype.name == self.compute_dtype \
+            inputs = first if dtype.kind != "f" or dtype == _np_dtype(self.compute_dtype) \
                 else self._convert_inputs(first)
         else:
             if any(isinstance(t, KerasTensor) for t in nest.flatten((args, kwargs))):
@@ -336,6 +336,17 @@ def _walk(value):
 def _shapes(inputs):
     return nest.map_structure(lambda t: None if t is None else tuple(t.shape), inputs) \
         if nest.is_nested(inputs) else tuple(inputs.shape)
+
+
+_NP_DTYPES: dict = {}
+
+
+def _np_dtype(name):
+    """The NumPy dtype of a dtype name, cached (``np.dtype(name)`` parses the string)."""
+    dtype = _NP_DTYPES.get(name)
+    if dtype is None:
+        dtype = _NP_DTYPES[name] = np.dtype(name)
+    return dtype
 
 
 def _symbolic(kwargs) -> bool:

@@ -194,7 +194,7 @@ class Optimizer:
 
     def _count_step(self):
         self._step += 1
-        self._iterations_array = np.asarray(self._step, dtype=np.int64)
+        self._iterations_array = np.int64(self._step)  # a NumPy scalar serves as a 0-d array
         self._iterations._value = self._iterations_array
 
     # -- variables --------------------------------------------------------------------
@@ -330,6 +330,9 @@ class Optimizer:
             self._flat_slots.append(flat)
             self._flat_views.append((slot_variables, slot_views))
         self._flat_slots = tuple(self._flat_slots)
+        # every slot variable beside its view, for the per-step check in _update_flat
+        self._slot_variables_flat = [s for variables, _ in self._flat_views for s in variables]
+        self._slot_views_flat = [view for _, views_ in self._flat_views for view in views_]
 
     def apply_gradients(self, grads_and_vars):
         """Apply ``(gradient, variable)`` pairs: one update step; returns None."""
@@ -429,8 +432,9 @@ class Optimizer:
             update(g, v, learning_rate)
 
     def _update_flat(self, arrays, variables, learning_rate):
-        for slot_variables, slot_views in self._flat_views:
-            for s, view in zip(slot_variables, slot_views):
+        slots, views = self._slot_variables_flat, self._slot_views_flat
+        if not all(map(operator.is_, map(_VALUE, slots), views)):
+            for s, view in zip(slots, views):
                 if s._value is not view:  # assigned from outside (loading state)
                     view[...] = s._value
                     s._value = view
@@ -579,6 +583,9 @@ def _initial_value(initializer, shape, dtype):
         return np.full(shape, initializer, dtype)
     value = initializer(shape, dtype=str(np.dtype(dtype)))
     return value._value if isinstance(value, Tensor) else np.asarray(value, dtype)
+
+
+_VALUE = operator.attrgetter("_value")
 
 
 def _gradient_array(g, variable):

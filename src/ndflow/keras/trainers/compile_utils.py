@@ -142,8 +142,14 @@ class CompileMetrics:
             self.metrics.append(built)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        pairs = [(name, t if isinstance(t, Tensor) else as_target(t, p), p)
-                 for name, t, p in per_output(y_true, y_pred, self.output_names)]
+        if isinstance(y_pred, Tensor) and not isinstance(y_true, (dict, list, tuple)):
+            # one output: skip pairing outputs with targets
+            name = self.output_names[0] if self.output_names else None
+            t = y_true if isinstance(y_true, Tensor) else as_target(y_true, y_pred)
+            pairs = [(name, t, y_pred)]
+        else:
+            pairs = [(name, t if isinstance(t, Tensor) else as_target(t, p), p)
+                     for name, t, p in per_output(y_true, y_pred, self.output_names)]
         if self.metrics is None:
             self.build(pairs)
         for (_, t, p), metrics in zip(pairs, self.metrics):
