@@ -21,7 +21,7 @@ class Primitive:
     the output gradient ``g`` (a rule may return a broadcast shape: the tape reduces
     it). ``vjp_all`` may replace the per-argument rules when they share work; it
     returns one gradient (or None) per argument. A ``masked`` ``vjp_all`` takes first a
-    tuple of booleans saying which arguments' gradients the tape needs. ``raw_vjp``, for
+    list of booleans saying which arguments' gradients the tape needs. ``raw_vjp``, for
     the hottest primitives, is the same rule on raw arrays (masked), used by first-order
     backward passes that nothing records.
     """

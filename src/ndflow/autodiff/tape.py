@@ -327,7 +327,7 @@ def _rule_grads(prim, g, out, args, params, reach):
     """The gradient rules' results, one per argument (None where not needed)."""
     if prim.vjp_all is not None:
         if prim.masked:
-            return prim.vjp_all(tuple(id(a) in reach for a in args), g, out, *args, **params)
+            return prim.vjp_all([id(a) in reach for a in args], g, out, *args, **params)
         return prim.vjp_all(g, out, *args, **params)
     return [rule(g, out, *args, **params) if rule is not None and id(a) in reach else None
             for a, rule in zip(args, prim.vjps)]
@@ -337,8 +337,8 @@ def _raw_rule_grads(prim, g, out, args, params, reach):
     """As ``_rule_grads``, on and to raw arrays (``g`` is one)."""
     if prim.raw_vjp is not None:
         arrays = [a._value if isinstance(a, Tensor) else a for a in args]
-        return prim.raw_vjp(tuple(id(a) in reach for a in args), g, out._value, *arrays,
-                            **params)
+        needed = [id(a) in reach for a in args]
+        return prim.raw_vjp(needed, g, out._value, *arrays, **params)
     results = _rule_grads(prim, wrap(g), out, args, params, reach)
     return [ga._value if isinstance(ga, Tensor) else ga for ga in results]
 

@@ -170,10 +170,17 @@ def as_dtype(value) -> DType:
     return as_dtype(npdt)
 
 
+_NP_BY_NAME: dict = {}
+
+
 def to_np_dtype(value) -> np.dtype:
     """Convert anything :func:`as_dtype` accepts to the array dtype used for storage."""
     if isinstance(value, np.dtype):
         return value
-    dt = as_dtype(value)
-    return dt._np
+    if isinstance(value, str):  # names are the common case: remember them
+        found = _NP_BY_NAME.get(value)
+        if found is None:
+            found = _NP_BY_NAME[value] = as_dtype(value)._np
+        return found
+    return as_dtype(value)._np
 

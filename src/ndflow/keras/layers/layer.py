@@ -258,6 +258,8 @@ class Layer:
         dropped = _dropped_arguments(type(self))
         if not dropped:
             return kwargs
+        if len(kwargs) == 1:  # usually just `training`, passed down by a model
+            return _NO_KWARGS if next(iter(kwargs)) in dropped else kwargs
         return {k: v for k, v in kwargs.items() if k not in dropped}
 
     def _convert_inputs(self, inputs):
@@ -355,6 +357,7 @@ def _symbolic(kwargs) -> bool:
 
 
 _DROPPED_ARGS: dict = {}
+_NO_KWARGS: dict = {}  # never modified: only ever unpacked into call()
 
 
 def _dropped_arguments(cls) -> tuple:
