@@ -308,6 +308,33 @@ def test_model_checkpoint_in_a_real_fit(tmp_path):
     assert saved == ["m1.keras", "m2.keras", "m3.keras"]
 
 
+def test_model_checkpoint_best_files_load_back_as_the_best_epoch(tmp_path):
+    # real files: the best epoch's model and weights, named from the logs, load back
+    from ndflow.keras.models import load_model
+
+    model = tiny_model("adam")
+    snapshots = {}
+
+    class Snapshot(cb.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            snapshots[epoch + 1] = (logs["val_loss"], model.predict(X, verbose=0))
+
+    best_model = cb.ModelCheckpoint(str(tmp_path / "best.keras"), save_best_only=True)
+    best_weights = cb.ModelCheckpoint(str(tmp_path / "w-{epoch:02d}.weights.safetensors"),
+                                      save_weights_only=True, save_best_only=True)
+    model.fit(X, Y, epochs=4, batch_size=8, verbose=0, validation_data=(X, Y),
+              callbacks=[Snapshot(), best_model, best_weights])
+    best_epoch = min(snapshots, key=lambda e: snapshots[e][0])
+    loaded = load_model(tmp_path / "best.keras")
+    np.testing.assert_allclose(loaded.predict(X, verbose=0), snapshots[best_epoch][1],
+                               rtol=1e-6)
+    weights_file = tmp_path / f"w-{best_epoch:02d}.weights.safetensors"
+    other = tiny_model(seed=99)
+    other.load_weights(weights_file)
+    np.testing.assert_allclose(other.predict(X, verbose=0), snapshots[best_epoch][1],
+                               rtol=1e-6)
+
+
 # -- BackupAndRestore ----------------------------------------------------------------------
 class Kill(cb.Callback):
     """Raises in the middle of an epoch, as a killed process would stop."""

@@ -137,6 +137,36 @@ def test_resuming_a_subclassed_model_restores_weights_and_optimizer(tmp_path):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
+def test_a_subclassed_model_has_its_weights_right_after_loading(tmp_path):
+    # the input shape of the first call is saved (build_config) and rebuilds the weights
+    model = TwoLayerNet()
+    model(X)
+    model.save(tmp_path / "sub.keras")
+    loaded = load_model(tmp_path / "sub.keras")
+    assert loaded.built and len(loaded.weights) == 4
+    for a, b in zip(loaded.weights, model.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert loaded.get_build_config() == {"input_shape": [None, X.shape[1]]}
+
+
+def test_compile_settings_round_trip_loss_weights_and_weighted_metrics(tmp_path):
+    inputs = keras.Input(shape=(4,))
+    hidden = layers.Dense(5, activation="relu")(inputs)
+    model = keras.Model(inputs, [layers.Dense(3, name="p")(hidden),
+                                 layers.Dense(1, name="q")(hidden)])
+    model.compile(optimizer="adam", loss={"p": "mse", "q": "mae"},
+                  loss_weights={"p": 0.25, "q": 2.0}, metrics={"p": ["mae"], "q": ["mse"]},
+                  weighted_metrics=["mae"])
+    targets = {"p": Y, "q": Y[:, :1]}
+    weights = np.linspace(0.0, 1.0, len(X))
+    before = model.evaluate(X, targets, sample_weight=weights, return_dict=True, verbose=0)
+    model.save(tmp_path / "two.keras")
+    loaded = load_model(tmp_path / "two.keras")
+    after = loaded.evaluate(X, targets, sample_weight=weights, return_dict=True, verbose=0)
+    assert after == pytest.approx(before)
+    assert {"p_mae", "q_mse", "p_weighted_mae", "q_mae"} <= set(after)
+
+
 def test_compile_false_gives_an_uncompiled_model(tmp_path):
     model = sequential()
     model.compile(optimizer="sgd", loss="mse")

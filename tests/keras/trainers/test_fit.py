@@ -195,6 +195,24 @@ def test_verbose_1_draws_a_progress_bar_in_a_terminal():
     assert "\r" in text and "4/4" in text and "loss:" in text
 
 
+def test_weighted_metrics_use_sample_weights_and_plain_metrics_do_not():
+    # as in Keras 3: `metrics` ignore sample and class weights, `weighted_metrics` use them;
+    # a weighted metric repeating a plain one's name reports as weighted_<name>
+    model = keras.Sequential([layers.Dense(1, input_shape=(1,), kernel_initializer="ones",
+                                           use_bias=False)])
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"], weighted_metrics=["mae", "mse"])
+    x = np.array([[1.0], [2.0]], np.float32)
+    y = np.zeros((2, 1), np.float32)
+    logs = model.evaluate(x, y, sample_weight=np.array([1.0, 0.0]), return_dict=True,
+                          verbose=0)
+    assert logs["mae"] == pytest.approx(1.5)  # (1 + 2) / 2, unweighted
+    assert logs["weighted_mae"] == pytest.approx(1.0)  # only the first sample counts
+    assert logs["mse"] == pytest.approx(1.0)  # weighted, and the only 'mse' metric
+    history = model.fit(x, np.array([[0.0], [1.0]], np.float32), epochs=1, verbose=0,
+                        class_weight={0: 1.0, 1: 0.0}, shuffle=False, batch_size=2)
+    assert set(history.history) == {"loss", "mae", "weighted_mae", "mse"}
+
+
 def test_sample_weight_and_class_weight_weight_the_loss():
     model = keras.Sequential([layers.Dense(1, input_shape=(1,), kernel_initializer="ones")])
     model.compile(optimizer="sgd", loss="mse")

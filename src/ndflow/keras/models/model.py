@@ -61,6 +61,7 @@ class Model(Trainer, Layer):
         """Build a subclassed model by calling it once on zeros of ``input_shape``."""
         if self.built:
             return
+        self._build_input_shape = _batchless(_as_lists(input_shape))
         shapes = nest.map_structure(lambda d: 1 if d is None else d, _as_lists(input_shape))
         self.built = True  # so that the call below does not come back here
         try:
@@ -73,9 +74,20 @@ class Model(Trainer, Layer):
         # A subclassed model's layers build themselves during its first call; only a
         # user-defined ``build`` needs calling first.
         if not self.built:
+            self._build_input_shape = _batchless(shapes)
             if type(self).build is not Model.build:
                 self.build(shapes)
             self.built = True
+
+    def get_build_config(self):
+        """The input shape of the first call (batch size left open), or None: what
+        ``build_from_config`` needs to create the weights before any data arrives."""
+        shape = getattr(self, "_build_input_shape", None)
+        return None if shape is None else {"input_shape": shape}
+
+    def build_from_config(self, config):
+        """Create the weights for the input shape that ``get_build_config`` recorded."""
+        self.build(config["input_shape"])
 
     def _convert_inputs(self, inputs):
         # Only make tensors: each layer inside casts its own inputs to its own dtype.
@@ -144,6 +156,15 @@ def _as_lists(shape):
     if isinstance(shape, dict):
         return {k: _as_lists(v) for k, v in shape.items()}
     return [_as_lists(s) for s in shape]
+
+
+def _batchless(shapes):
+    """Shapes with the batch dimension left open (None), as JSON-friendly lists."""
+    if isinstance(shapes, tuple):
+        return [None, *shapes[1:]] if shapes else []
+    if isinstance(shapes, dict):
+        return {k: _batchless(v) for k, v in shapes.items()}
+    return [_batchless(s) for s in shapes]
 
 
 def _zeros_for(shapes, dtype):

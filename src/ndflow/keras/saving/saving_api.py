@@ -21,6 +21,7 @@ import json
 import os
 import re
 import tempfile
+import warnings
 import zipfile
 
 import numpy as np
@@ -110,11 +111,24 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             model.optimizer.build(model.trainable_weights)
             model.optimizer.load_own_variables(optimizer_state)
 
+    if weights and not _has_weights(model) and config.get("build_config"):
+        _build_from_config(model, config["build_config"], filepath)
     if _has_weights(model) or not weights:
         restore()
     else:
         _restore_on_first_call(model, restore)
     return model
+
+
+def _build_from_config(model, build_config, filepath):
+    """Create a subclassed model's weights from its recorded input shape, so loading
+    restores them at once (a model that cannot be built so gets them at its first call)."""
+    try:
+        model.build_from_config(build_config)
+    except Exception as e:  # noqa: BLE001 - any failure of user code leaves the lazy path
+        warnings.warn(f"{filepath}: could not build {type(model).__name__} from its saved "
+                      f"input shape ({type(e).__name__}: {e}); its weights will be restored "
+                      f"at its first call", stacklevel=3)
 
 
 # -- weights alone --------------------------------------------------------------------------
@@ -238,6 +252,9 @@ def _model_config(model):
     cls = type(model)
     config = {"module": cls.__module__, "class_name": cls.__name__,
               "registered_name": get_registered_name(cls), "config": model.get_config()}
+    build_config = model.get_build_config() if hasattr(model, "get_build_config") else None
+    if build_config is not None:
+        config["build_config"] = build_config
     if getattr(model, "compiled", False):
         config["compile_config"] = _compile_config(model)
     return config
@@ -258,14 +275,22 @@ def _compile_config(model):
     def metric_entry(metric):
         if metric is None or isinstance(metric, str):
             return metric
+        if isinstance(metric, dict):
+            return {"__dict__": {k: metric_entry(v) for k, v in metric.items()}}
+        if isinstance(metric, (list, tuple)):
+            return [metric_entry(m) for m in metric]
         if hasattr(metric, "get_config"):
             return metrics.serialize(metric)
         return losses.serialize(metric)  # a function f(y_true, y_pred), by name
 
-    identifiers = getattr(getattr(model, "_compile_metrics", None), "identifiers", None) or []
+    compiled = getattr(model, "_compile_metrics", None)
+    loss_weights = getattr(getattr(model, "_compile_loss", None), "loss_weights", None)
     return {"optimizer": optimizers.serialize(model.optimizer),
             "loss": loss_entry(model.loss),
-            "metrics": [metric_entry(m) for m in identifiers] or None}
+            "loss_weights": ({"__dict__": dict(loss_weights)} if isinstance(loss_weights, dict)
+                             else loss_weights),
+            "metrics": metric_entry(getattr(compiled, "spec", None)),
+            "weighted_metrics": metric_entry(getattr(compiled, "weighted_spec", None))}
 
 
 def _deserialize_compile(config, custom_objects):
@@ -283,14 +308,22 @@ def _deserialize_compile(config, custom_objects):
     def metric_value(entry):
         if entry is None or isinstance(entry, str):
             return entry
+        if isinstance(entry, list):
+            return [metric_value(e) for e in entry]
+        if "__dict__" in entry:
+            return {k: metric_value(v) for k, v in entry["__dict__"].items()}
         if entry.get("class_name") == "function":
             return losses.deserialize(entry, custom_objects)
         return metrics.deserialize(entry, custom_objects)
 
-    metric_list = config.get("metrics")
+    loss_weights = config.get("loss_weights")
+    if isinstance(loss_weights, dict):
+        loss_weights = loss_weights["__dict__"]
     return {"optimizer": optimizers.deserialize(config["optimizer"], custom_objects),
             "loss": loss_value(config.get("loss")),
-            "metrics": [metric_value(m) for m in metric_list] if metric_list else None}
+            "loss_weights": loss_weights,
+            "metrics": metric_value(config.get("metrics")),
+            "weighted_metrics": metric_value(config.get("weighted_metrics"))}
 
 
 def _model_from_config(config, custom_objects):

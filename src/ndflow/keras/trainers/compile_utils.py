@@ -88,21 +88,21 @@ class CompileMetrics:
 
     For a model with several outputs, ``metrics`` may be a dict keyed by output name or a
     list of lists; a flat list applies to every output. Several outputs prefix the
-    metric names with the output's name (``out1_accuracy``), as Keras does.
+    metric names with the output's name (``out1_accuracy``), as Keras does. As in Keras,
+    ``metrics`` ignore sample weights (and class weights); ``weighted_metrics`` use them,
+    and one that repeats a metric's name reports as ``weighted_<name>``.
     """
 
-    def __init__(self, metrics, loss, output_names=None):
+    def __init__(self, metrics, loss, output_names=None, weighted_metrics=None):
         self.spec = metrics
+        self.weighted_spec = weighted_metrics
         self.loss = loss
         self.output_names = output_names
         self.metrics = None  # one list of metric objects per output
+        self.weighted = None  # the same for weighted_metrics
 
-    @property
-    def identifiers(self):
-        return self.spec
-
-    def _identifiers_for(self, index, name, count):
-        spec = self.spec
+    @staticmethod
+    def _identifiers_for(spec, index, name, count):
         if spec is None:
             return []
         if isinstance(spec, dict):
@@ -121,25 +121,33 @@ class CompileMetrics:
         return loss
 
     def build(self, pairs):
+        self.metrics = self._build_set(self.spec, pairs, taken=())
+        taken = {m.name for metrics in self.metrics for m in metrics}
+        self.weighted = self._build_set(self.weighted_spec, pairs, taken)
+
+    def _build_set(self, spec, pairs, taken):
+        """Metric objects per output for ``spec``; names in ``taken`` get ``weighted_``."""
         from ndflow.keras import metrics as metrics_module
 
-        self.metrics = []
+        out = []
         for i, (name, y_true, y_pred) in enumerate(pairs):
             prefix = f"{name}_" if len(pairs) > 1 and name else ""
             built = []
-            for ident in self._identifiers_for(i, name, len(pairs)):
+            for ident in self._identifiers_for(spec, i, name, len(pairs)):
                 if isinstance(ident, str) and ident in ("accuracy", "acc"):
                     cls_name = metrics_module.resolve_accuracy(
                         tuple(y_true.shape), tuple(y_pred.shape), self._loss_for(i, name))
-                    built.append(metrics_module.get(cls_name, name=prefix + ident))
+                    metric = metrics_module.get(cls_name, name=ident)
                 elif isinstance(ident, str):
-                    built.append(metrics_module.get(ident, name=prefix + ident))
+                    metric = metrics_module.get(ident, name=ident)
                 else:
                     metric = metrics_module.get(ident)
-                    if prefix:
-                        metric.name = prefix + metric.name
-                    built.append(metric)
-            self.metrics.append(built)
+                if prefix + metric.name in taken:
+                    metric.name = "weighted_" + metric.name
+                metric.name = prefix + metric.name
+                built.append(metric)
+            out.append(built)
+        return out
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if isinstance(y_pred, Tensor) and not isinstance(y_true, (dict, list, tuple)):
@@ -152,16 +160,21 @@ class CompileMetrics:
                      for name, t, p in per_output(y_true, y_pred, self.output_names)]
         if self.metrics is None:
             self.build(pairs)
-        for (_, t, p), metrics in zip(pairs, self.metrics):
+        for (_, t, p), metrics, weighted in zip(pairs, self.metrics, self.weighted):
             if t.ndim != p.ndim:  # (B, T, 1) targets meet (B, T) predictions, as in losses
                 t, p = losses.squeeze_or_expand_to_same_rank(t, p)
             for m in metrics:
+                m.update_state(t, p)
+            for m in weighted:
                 m.update_state(t, p, sample_weight=sample_weight)
 
+    def _all(self):
+        for metrics in (self.metrics or []) + (self.weighted or []):
+            yield from metrics
+
     def reset_state(self):
-        for metrics in self.metrics or []:
-            for m in metrics:
-                m.reset_state()
+        for m in self._all():
+            m.reset_state()
 
     def results(self):
-        return {m.name: float(m.result()) for metrics in self.metrics or [] for m in metrics}
+        return {m.name: float(m.result()) for m in self._all()}

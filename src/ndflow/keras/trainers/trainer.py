@@ -37,7 +37,8 @@ class Trainer:
         self._compile_loss = CompileLoss(loss, loss_weights,
                                          output_names=getattr(self, "output_names", None))
         self._compile_metrics = CompileMetrics(metrics, loss,
-                                               getattr(self, "output_names", None))
+                                               getattr(self, "output_names", None),
+                                               weighted_metrics)
         self._loss_tracker = _MeanTracker()
         # As in Keras, the weights to train and the layers that add losses are fixed at
         # compile time (changing `trainable` later needs a new compile).
