@@ -95,7 +95,7 @@ state = _RecordingState()
 
 def bind(prim: Primitive, *args, **params) -> Tensor:
     """Run ``prim`` on the arguments (Tensors, arrays or Python data) and wrap the result."""
-    # Unrolled for one and two arguments: this is the hottest line of eager execution.
+    # Unrolled for one to three arguments: this is the hottest line of eager execution.
     n = len(args)
     if n == 1:
         a = args[0]
@@ -104,6 +104,11 @@ def bind(prim: Primitive, *args, **params) -> Tensor:
         a, b = args
         arrays = (a._value if isinstance(a, Tensor) else to_array(a),
                   b._value if isinstance(b, Tensor) else to_array(b))
+    elif n == 3:
+        a, b, c = args
+        arrays = (a._value if isinstance(a, Tensor) else to_array(a),
+                  b._value if isinstance(b, Tensor) else to_array(b),
+                  c._value if isinstance(c, Tensor) else to_array(c))
     else:
         arrays = [a._value if isinstance(a, Tensor) else to_array(a) for a in args]
     try:

@@ -3,7 +3,7 @@
 from ndflow.core.tensor import Tensor
 from ndflow.keras.keras_tensor import KerasTensor
 from ndflow.keras.layers.input_layer import InputLayer
-from ndflow.keras.layers.layer import Layer
+from ndflow.keras.layers.layer import Layer, _dropped_arguments
 from ndflow.keras.layers.serialization import deserialize_layer, serialize_layer
 from ndflow.keras.models.input_rank import match_rank
 from ndflow.keras.models.model import Model
@@ -123,7 +123,11 @@ class Sequential(Model):
         if self._input_layer is not None and isinstance(x, Tensor):
             x = match_rank(x, len(self._input_layer.batch_shape))
         for layer in self._stack:
-            x = layer(x, training=training) if training is not None else layer(x)
+            # `training` only goes to the layers whose call takes it (Dropout, models...)
+            if training is None or "training" in _dropped_arguments(type(layer)):
+                x = layer(x)
+            else:
+                x = layer(x, training=training)
         return x
 
     def __call__(self, *args, **kwargs):
