@@ -8,6 +8,7 @@ from ndflow.keras.trainers.data_adapter import (
     ArrayData,
     GeneratorData,
     adapt,
+    pack_x_y_sample_weight,
     unpack_x_y_sample_weight,
 )
 
@@ -38,7 +39,7 @@ def test_shuffling_is_a_permutation_reproducible_under_set_seed():
 
 def test_shuffled_batches_keep_x_and_y_aligned():
     data = ArrayData(X, Y, batch_size=4, shuffle=True)
-    for x, y, _ in data.batches():
+    for x, y in data.batches():
         np.testing.assert_array_equal(x[:, 0], 2 * y)
 
 
@@ -51,7 +52,7 @@ def test_validation_split_takes_the_last_fraction_before_shuffling():
 
 def test_multi_input_lists_and_dicts_and_tensors():
     data = ArrayData([X, X * 2], {"out": nd.constant(Y)}, batch_size=5)
-    x, y, _ = next(data.batches())
+    x, y = next(data.batches())
     assert isinstance(x, list) and len(x) == 2
     np.testing.assert_array_equal(y["out"], Y[:5])
 
@@ -79,7 +80,15 @@ def test_unpacking_batches():
         unpack_x_y_sample_weight((X, Y, Y, Y))
 
 
+def test_batches_are_packed_as_keras_packs_them():
+    # (x,) without targets, (x, y) without weights, so a custom train_step may unpack them
+    assert len(next(ArrayData(X, batch_size=4).batches())) == 1
+    assert len(next(ArrayData(X, Y, batch_size=4).batches())) == 2
+    assert len(next(ArrayData(X, Y, np.ones(len(X)), batch_size=4).batches())) == 3
+    assert pack_x_y_sample_weight(X, Y)[1] is Y
+
+
 def test_float64_data_is_cast_to_floatx_once_and_integer_labels_are_kept():
     data = ArrayData(X.astype(np.float64), Y.astype(np.int64), batch_size=4)
-    x, y, _ = next(data.batches())
+    x, y = next(data.batches())
     assert x.dtype == np.float32 and y.dtype == np.int64

@@ -31,6 +31,16 @@ def unpack_x_y_sample_weight(data):
                      f"got a tuple of {len(data)} elements")
 
 
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """A batch as ``train_step`` receives it: ``(x,)``, ``(x, y)`` or the triple, so a
+    custom step may write ``x, y = data`` when there are no sample weights (as in Keras)."""
+    if y is None:
+        return (x,)
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
 def _as_array(value):
     if isinstance(value, Tensor):
         value = to_numpy(value._value)
@@ -120,7 +130,8 @@ class ArrayData:
             # one gather per epoch; the batches are then views of the shuffled copy
             parts = _take(parts, rng.generator(None).permutation(n), _same)
         for start in range(0, n, self.batch_size):
-            yield _take(parts, slice(start, start + self.batch_size), _as_batch)
+            yield pack_x_y_sample_weight(*_take(parts, slice(start, start + self.batch_size),
+                                                _as_batch))
 
 
 def _same(array):
@@ -177,7 +188,7 @@ class GeneratorData:
                 self._iterator = None
                 return
             count += 1
-            yield unpack_x_y_sample_weight(data)
+            yield pack_x_y_sample_weight(*unpack_x_y_sample_weight(data))
 
 
 def adapt(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None):

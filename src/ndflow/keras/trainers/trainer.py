@@ -218,14 +218,14 @@ class Trainer:
         if class_weight is not None:
             sample_weight = _class_sample_weights(y, class_weight, sample_weight)
         self.reset_metrics()
-        logs = _floats(self.train_step((x, y, sample_weight)))
+        logs = _floats(self.train_step(data_adapter.pack_x_y_sample_weight(x, y, sample_weight)))
         return logs if return_dict else _scalar_or_list(logs)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss (and metrics) on one batch, without training."""
         self._require_compiled()
         self.reset_metrics()
-        logs = _floats(self.test_step((x, y, sample_weight)))
+        logs = _floats(self.test_step(data_adapter.pack_x_y_sample_weight(x, y, sample_weight)))
         return logs if return_dict else _scalar_or_list(logs)
 
     def predict_on_batch(self, x):
