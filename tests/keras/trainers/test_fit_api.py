@@ -144,3 +144,27 @@ def test_overridden_train_and_test_steps_drive_fit_and_evaluate():
     for w, w0 in zip(m.trainable_weights, start):  # clipped: 6 steps of at most 0.01
         assert np.max(np.abs(w.numpy() - w0)) <= 0.06 + 1e-6
     assert set(m.evaluate(X, Y, verbose=0, return_dict=True)) == {"error"}
+
+
+@pytest.mark.parametrize("style", ["sequential", "functional"])
+def test_inputs_one_trailing_axis_off_are_squeezed_or_expanded(style):
+    # (N, 200, 1) data for Input(shape=(200,)); (N,) and (1,) data for Input(shape=(1,))
+    nd.random.set_seed(0)
+    if style == "sequential":
+        wide = keras.Sequential([keras.Input((200,)), layers.Dense(2)])
+        narrow = keras.Sequential([keras.Input((1,)), layers.Dense(3)])
+    else:
+        i = keras.Input((200,))
+        wide = keras.Model(i, layers.Dense(2)(i))
+        j = keras.Input((1,))
+        narrow = keras.Model(j, layers.Dense(3)(j))
+    series = RNG.normal(size=(5, 200)).astype(np.float32)
+    np.testing.assert_allclose(wide.predict(series[..., None], verbose=0),
+                               wide.predict(series, verbose=0), rtol=1e-6)
+    wide.compile(optimizer="sgd", loss="mse")
+    assert np.isfinite(wide.fit(series[..., None], np.zeros((5, 2)), verbose=0)
+                       .history["loss"][0])
+    xs = np.linspace(0.0, 1.0, 100, dtype=np.float32)
+    assert narrow(xs).shape == (100, 3)
+    assert narrow(np.array([0.5], np.float32)).shape == (1, 3)
+    np.testing.assert_allclose(narrow(xs).numpy(), narrow(xs[:, None]).numpy())
