@@ -37,8 +37,6 @@ def _explain_broadcast(arrays, params, error):
             f"{shape_str(params['shape'])}")
 
 
-add_any_p = primitive("add_any", lambda x, y: x + y)
-sum_to_shape_p = primitive("sum_to_shape", _sum_to_shape)
 def _broadcast_forward(x, shape):
     if x.ndim <= len(shape) and isinstance(x, (np.ndarray, np.generic)):
         # a fresh array filled by assignment: several times faster than np.broadcast_to
@@ -50,6 +48,8 @@ def _broadcast_forward(x, shape):
     return np.broadcast_to(x, shape)
 
 
+add_any_p = primitive("add_any", lambda x, y: x + y)
+sum_to_shape_p = primitive("sum_to_shape", _sum_to_shape)
 broadcast_to_p = primitive("broadcast_to", _broadcast_forward, _explain_broadcast)
 reshape_p = primitive("reshape", lambda x, shape: x.reshape(shape), _explain_reshape)
 stack_p = primitive("stack", lambda *xs, axis: np.stack(xs, axis=axis))

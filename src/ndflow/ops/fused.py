@@ -4,7 +4,8 @@ Recorded separately, a dense layer's matmul, bias add and activation cost three 
 entries, three backward rules and their bookkeeping; fused, the forward is one matmul
 with the bias and the activation applied in place, and the backward one rule that
 computes only the gradients the tape asks for. The rules are written with ndflow ops, so
-higher derivatives work as for the unfused ops.
+higher derivatives work as for the unfused ops; a copy on raw arrays serves first-order
+backward passes.
 """
 
 import numpy as np
@@ -66,15 +67,17 @@ def _dense_raw_vjp(needed, g, y, x, kernel, *bias, activation):
     elif activation == "tanh":
         g = g * (1 - y * y)
     grads = [None, None, None]
-    if needed[0]:
-        grads[0] = g @ kernel.T
+    if g.ndim != 2:  # contract every batch axis: flatten them into one
+        rows = g.reshape(-1, g.shape[-1])
+        if needed[0]:
+            grads[0] = np.dot(rows, kernel.T).reshape(x.shape)
+        x, g = x.reshape(-1, x.shape[-1]), rows
+    elif needed[0]:
+        grads[0] = np.dot(g, kernel.T)
     if needed[1]:
-        if g.ndim == 2:
-            grads[1] = np.dot(x.T, g)
-        else:
-            grads[1] = np.dot(x.reshape(-1, x.shape[-1]).T, g.reshape(-1, g.shape[-1]))
+        grads[1] = np.dot(x.T, g)
     if bias and needed[2]:
-        grads[2] = g.sum(axis=tuple(range(g.ndim - 1)))
+        grads[2] = g.sum(axis=0)
     return grads[:2 + len(bias)]
 
 

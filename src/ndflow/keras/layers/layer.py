@@ -15,7 +15,7 @@ import numpy as np
 from ndflow.backend.config import floatx
 from ndflow.core import nest
 from ndflow.core.convert import convert_to_tensor
-from ndflow.core.dtypes import as_dtype
+from ndflow.core.dtypes import as_dtype, to_np_dtype
 from ndflow.core.errors import InvalidArgumentError
 from ndflow.core.tensor import Tensor
 from ndflow.core.variable import Variable
@@ -236,7 +236,7 @@ class Layer:
         if type(first) is Tensor and len(args) == 1 and not (kwargs and _symbolic(kwargs)):
             # the common case of one concrete tensor, already in the layer's dtype
             dtype = first._value.dtype
-            inputs = first if dtype.kind != "f" or dtype == _np_dtype(self.compute_dtype) \
+            inputs = first if dtype.kind != "f" or dtype == to_np_dtype(self.compute_dtype) \
                 else self._convert_inputs(first)
         else:
             if any(isinstance(t, KerasTensor) for t in nest.flatten((args, kwargs))):
@@ -338,17 +338,6 @@ def _walk(value):
 def _shapes(inputs):
     return nest.map_structure(lambda t: None if t is None else tuple(t.shape), inputs) \
         if nest.is_nested(inputs) else tuple(inputs.shape)
-
-
-_NP_DTYPES: dict = {}
-
-
-def _np_dtype(name):
-    """The NumPy dtype of a dtype name, cached (``np.dtype(name)`` parses the string)."""
-    dtype = _NP_DTYPES.get(name)
-    if dtype is None:
-        dtype = _NP_DTYPES[name] = np.dtype(name)
-    return dtype
 
 
 def _symbolic(kwargs) -> bool:
