@@ -43,6 +43,8 @@ class Tensor:
     def numpy(self):
         """Return the value as a NumPy array (a copy; a NumPy scalar for rank 0)."""
         value = to_numpy(self._value)
+        if isinstance(value, np.generic):  # np.str_ is a str: value[()] would index it
+            return value
         if value.ndim == 0:
             return value[()]
         return np.array(value, copy=True)

@@ -168,3 +168,25 @@ def test_inputs_one_trailing_axis_off_are_squeezed_or_expanded(style):
     assert narrow(xs).shape == (100, 3)
     assert narrow(np.array([0.5], np.float32)).shape == (1, 3)
     np.testing.assert_allclose(narrow(xs).numpy(), narrow(xs[:, None]).numpy())
+
+
+def test_fit_evaluate_and_predict_take_datasets():
+    from ndflow.data import AUTOTUNE, Dataset
+
+    train = Dataset.from_tensor_slices((X, Y)).shuffle(24, seed=1).batch(8).prefetch(AUTOTUNE)
+    m = model()
+    history = m.fit(train, epochs=3, verbose=0, validation_data=Dataset.from_tensor_slices(
+        (X, Y)).batch(8), validation_steps=2)
+    assert len(history.history["val_loss"]) == 3
+    assert int(m.optimizer.iterations.numpy()) == 9  # 3 batches a pass, a fresh pass an epoch
+    by_arrays = m.evaluate(X, Y, batch_size=8, verbose=0)
+    by_dataset = m.evaluate(Dataset.from_tensor_slices((X, Y)).batch(8), verbose=0)
+    assert by_dataset == pytest.approx(by_arrays, rel=1e-6)
+    expected = m.predict(X, verbose=0)
+    np.testing.assert_allclose(m.predict(Dataset.from_tensor_slices(X).batch(5), verbose=0),
+                               expected, rtol=1e-6)
+    with pytest.raises(ValueError, match="infinite.*steps_per_epoch"):
+        m.fit(Dataset.from_tensor_slices((X, Y)).batch(8).repeat(), epochs=1, verbose=0)
+    history = m.fit(Dataset.from_tensor_slices((X, Y)).batch(8).repeat(), epochs=2,
+                    steps_per_epoch=5, verbose=0)
+    assert len(history.history["loss"]) == 2

@@ -166,15 +166,23 @@ def _slicer(index):
 
 
 class GeneratorData:
-    """Batches from a Python generator or iterable of ``(x, y[, sample_weight])``."""
+    """Batches from a Python generator, an iterable of ``(x, y[, sample_weight])`` or an
+    ``ndflow.data.Dataset`` (of batches, as Keras expects; iterated afresh every epoch)."""
 
     def __init__(self, source, steps=None):
+        if steps is None and hasattr(source, "cardinality") and int(source.cardinality()) == -1:
+            raise ValueError("The dataset is infinite (repeat() without a count): pass "
+                             "steps_per_epoch to fit, steps to evaluate or predict, or "
+                             "validation_steps for validation data")
         self.source = source
         self.steps = steps
         self._iterator = None
 
     @property
     def num_batches(self):
+        if self.steps is None and hasattr(self.source, "cardinality"):
+            count = int(self.source.cardinality())
+            return count if count >= 0 else None  # infinite or unknown
         return self.steps
 
     def batches(self):
