@@ -27,6 +27,7 @@ LAYERS = [
     ("testing",),
     ("graph",),
     ("data",),
+    ("datasets",),
     ("keras",),
     ("compat", "evolve", "physics", "cli", "__main__"),
 ]

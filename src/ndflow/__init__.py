@@ -51,7 +51,7 @@ from ndflow.ops.reduction import *
 __version__ = "0.1.0"
 
 
-_LAZY_SUBMODULES = ("data", "keras")  # imported on first use: `import ndflow` stays fast
+_LAZY_SUBMODULES = ("data", "datasets", "keras")  # imported on first use: fast import
 
 
 def __getattr__(name):

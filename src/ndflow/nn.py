@@ -1,3 +1,5 @@
-"""``ndflow.nn``: activations, losses on logits, moments and dropout, as ``tf.nn``."""
+"""``ndflow.nn``: activations, losses on logits, moments, dropout, convolutions and pooling,
+as ``tf.nn``."""
 
+from ndflow.ops.conv import *
 from ndflow.ops.nn import *

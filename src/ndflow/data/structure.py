@@ -151,6 +151,8 @@ def tensor_converter():
     xp = default_xp()
 
     def convert(leaf):
+        if not hasattr(leaf, "dtype"):  # a Python object from an object array (a str, say)
+            leaf = np.asarray(leaf)
         kind = leaf.dtype.kind
         if kind not in _TENSOR_KINDS:
             return leaf

@@ -29,9 +29,9 @@ from ndflow.ops.cast import cast
 
 
 def to_snake_case(name: str) -> str:
-    """``LeakyReLU`` -> ``leaky_re_lu``, ``Dense`` -> ``dense`` (Keras's default names)."""
+    """``LeakyReLU`` -> ``leaky_re_lu``, ``Conv2D`` -> ``conv2d`` (Keras's default names)."""
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
 class Layer:
@@ -247,10 +247,28 @@ class Layer:
         if not self.built:
             self._maybe_build(_shapes(inputs))
         self._activity_losses = []
-        outputs = self.call(inputs, *args[1:], **(self._call_kwargs(kwargs) if kwargs else {}))
+        mask = getattr(first, "_keras_mask", None) if type(first) is Tensor \
+            else _input_mask(first)
+        if mask is None and type(self).compute_mask is _BASE_COMPUTE_MASK \
+                and "mask" not in kwargs:
+            outputs = self.call(inputs, *args[1:],
+                                **(self._call_kwargs(kwargs) if kwargs else {}))
+        else:
+            outputs = self._call_with_mask(inputs, args, kwargs, mask)
         if self.activity_regularizer is not None:
             for out in nest.flatten(outputs):  # not divided by the batch size, as Keras 3
                 self._activity_losses.append(self.activity_regularizer(out))
+        return outputs
+
+    def _call_with_mask(self, inputs, args, kwargs, mask):
+        """``call`` with the input's mask (unless one was passed), then mask the outputs."""
+        if mask is not None and "mask" not in kwargs \
+                and "mask" not in _dropped_arguments(type(self)):
+            kwargs = {**kwargs, "mask": mask}
+        outputs = self.call(inputs, *args[1:], **(self._call_kwargs(kwargs) if kwargs else {}))
+        out_mask = self.compute_mask(inputs, kwargs.get("mask", mask))
+        if out_mask is not None:
+            _set_masks(outputs, out_mask)
         return outputs
 
     def _call_kwargs(self, kwargs):
@@ -316,6 +334,7 @@ class Layer:
 
 
 serialization.register(Layer)
+_BASE_COMPUTE_MASK = Layer.compute_mask
 
 
 def _unique(variables):
@@ -333,6 +352,29 @@ def _walk(value):
             yield from _walk(v)
     else:
         yield value
+
+
+def _input_mask(inputs):
+    """The masks riding on a structure of inputs (None when none has one)."""
+    if not nest.is_nested(inputs):
+        return getattr(inputs, "_keras_mask", None)
+    masks = [getattr(t, "_keras_mask", None) for t in nest.flatten(inputs)]
+    if all(m is None for m in masks):
+        return None
+    return nest.pack_sequence_as(inputs, masks)
+
+
+def _set_masks(outputs, masks):
+    """Attach masks to the outputs that have none yet (as Keras, a layer's own wins)."""
+    if isinstance(outputs, Tensor):
+        if isinstance(masks, Tensor) and getattr(outputs, "_keras_mask", None) is None:
+            outputs._keras_mask = masks
+        return
+    flat_masks = nest.flatten(masks) if nest.is_nested(masks) else [masks]
+    for out, m in zip(nest.flatten(outputs), flat_masks):
+        if isinstance(out, Tensor) and isinstance(m, Tensor) \
+                and getattr(out, "_keras_mask", None) is None:
+            out._keras_mask = m
 
 
 def _shapes(inputs):

@@ -74,6 +74,10 @@ def _trial_call(layer, args, kwargs, size):
 
 def _output_specs(layer, args, kwargs, input_shapes):
     """Specs of the outputs of a symbolic call."""
+    if getattr(layer, "compute_output_spec", None) is not None:
+        # as in Keras: a layer whose outputs' dtype is not its compute dtype says so
+        out = layer.compute_output_spec(*args, **kwargs)
+        return nest.map_structure(lambda t: _Spec(tuple(t.shape), t.dtype), out)
     try:
         shapes = layer.compute_output_shape(input_shapes)
     except NotImplementedError:

@@ -1,0 +1,575 @@
+"""Convolution layers: Conv1D/2D/3D, their transposes, DepthwiseConv1D/2D, SeparableConv1D/2D.
+
+Kernels are shaped as in Keras: ``(*kernel_size, in_channels // groups, filters)`` for a
+convolution, ``(*kernel_size, filters, in_channels)`` for a transposed one. The math runs
+channels last; ``data_format='channels_first'`` transposes in and out. A convolution, its
+bias and a relu/tanh activation are one recorded op (``ndflow.ops.conv.fused_conv``).
+"""
+
+import numbers
+
+from ndflow.autodiff.engine_ops import reshape
+from ndflow.core.errors import InvalidArgumentError
+from ndflow.keras import activations, constraints, initializers, regularizers
+from ndflow.keras.layers.layer import Layer
+from ndflow.keras.layers.reshaping import _data_format, _require_rank
+from ndflow.ops.array import transpose
+from ndflow.ops.conv import conv_transpose, fused_conv
+from ndflow.ops.math import add
+
+_FUSED = {activations.linear: "linear", activations.relu: "relu", activations.tanh: "tanh"}
+
+
+def normalize_tuple(value, rank, name, layer, allow_zero=False):
+    """An int or ``rank`` ints as a tuple of ``rank`` positive ints (Keras's check)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        values = (int(value),) * rank
+    else:
+        try:
+            values = tuple(int(v) for v in value)
+        except (TypeError, ValueError):
+            values = ()
+        if len(values) != rank:
+            raise ValueError(f"{type(layer).__name__}: the `{name}` argument must be a tuple "
+                             f"of {rank} integers. Received {name}={value!r}")
+    low = 0 if allow_zero else 1
+    if any(v < low for v in values):
+        raise ValueError(f"{type(layer).__name__}: the `{name}` argument must be "
+                         f"{'non-negative' if allow_zero else 'positive'} integers. Received "
+                         f"{name}={value!r}")
+    return values
+
+
+def normalize_padding(layer, padding, allowed=("valid", "same")):
+    mode = padding.lower() if isinstance(padding, str) else padding
+    if mode not in allowed:
+        raise ValueError(f"{type(layer).__name__}: the `padding` argument must be one of "
+                         f"{allowed}. Received: padding={padding!r}")
+    return mode
+
+
+def conv_output_length(n, k, padding, stride, dilation=1):
+    """Length of a convolution's output along one axis (None stays None)."""
+    if n is None:
+        return None
+    eff = (k - 1) * dilation + 1
+    if padding == "valid":
+        return max((n - eff) // stride + 1, 0)
+    return -(-n // stride)  # same, causal
+
+
+def deconv_output_length(n, k, padding, stride, dilation=1, output_padding=None):
+    """Length of a transposed convolution's output along one axis (as Keras)."""
+    if n is None:
+        return None
+    eff = (k - 1) * dilation + 1
+    if output_padding is None:
+        return n * stride + max(eff - stride, 0) if padding == "valid" else n * stride
+    pad = 0 if padding == "valid" else eff // 2
+    return (n - 1) * stride + eff - 2 * pad + output_padding
+
+
+def _to_last(layer, x):
+    if layer.data_format != "channels_first":
+        return x
+    r = len(x.shape)
+    return transpose(x, (0, *range(2, r), 1))
+
+
+def _to_first(layer, y):
+    if layer.data_format != "channels_first":
+        return y
+    r = len(y.shape)
+    return transpose(y, (0, r - 1, *range(1, r - 1)))
+
+
+def _split(layer, shape):
+    """(batch, spatial dims, channels) of an input shape in the layer's data format."""
+    shape = tuple(shape)
+    _require_rank(layer, shape, rank=layer.rank + 2)
+    if layer.data_format == "channels_first":
+        return shape[0], shape[2:], shape[1]
+    return shape[0], shape[1:-1], shape[-1]
+
+
+def _join(layer, batch, spatial, channels):
+    if layer.data_format == "channels_first":
+        return (batch, channels, *spatial)
+    return (batch, *spatial, channels)
+
+
+def _channels(layer, shape):
+    channels = _split(layer, shape)[2]
+    if channels is None:
+        raise ValueError(f"{type(layer).__name__} '{layer.name}': the channel dimension of the "
+                         f"inputs must be known, got input shape {tuple(shape)}")
+    return channels
+
+
+def _check_channels(layer, x, expected, inputs):
+    got = x._value.shape[-1]
+    if got != expected:
+        raise InvalidArgumentError(
+            f"Layer '{layer.name}' expects {expected} input channels, got {got} (input shape "
+            f"{tuple(inputs.shape)}, data_format={layer.data_format!r})")
+
+
+class _Conv(Layer):
+    """The N-d convolution shared by Conv1D, Conv2D and Conv3D."""
+
+    rank = 2
+    _paddings = ("valid", "same")
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        r = self.rank
+        name = type(self).__name__
+        if not isinstance(filters, numbers.Integral) or filters <= 0:
+            raise ValueError(f"{name}: invalid value for argument `filters`. Expected a "
+                             f"strictly positive value. Received filters={filters!r}.")
+        self.filters = int(filters)
+        self.groups = int(groups)
+        if self.groups <= 0 or self.filters % self.groups:
+            raise ValueError(f"{name}: the number of filters must be evenly divisible by the "
+                             f"number of groups. Received: groups={groups}, filters={filters}.")
+        self.kernel_size = normalize_tuple(kernel_size, r, "kernel_size", self)
+        self.strides = normalize_tuple(strides, r, "strides", self)
+        self.dilation_rate = normalize_tuple(dilation_rate, r, "dilation_rate", self)
+        self.padding = normalize_padding(self, padding, self._paddings)
+        self.data_format = _data_format(self, data_format)
+        if self.padding == "causal" and self.data_format == "channels_first":
+            raise ValueError(f"{name}: causal padding is only supported with "
+                             "data_format='channels_last'")
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+
+    def build(self, input_shape):
+        channels = _channels(self, input_shape)
+        if channels % self.groups:
+            raise ValueError(f"{type(self).__name__} '{self.name}': the number of input "
+                             f"channels must be evenly divisible by the number of groups. "
+                             f"Received groups={self.groups}, but the input has {channels} "
+                             f"channels (full input shape is {tuple(input_shape)}).")
+        self.kernel = self.add_weight(
+            shape=(*self.kernel_size, channels // self.groups, self.filters), name="kernel",
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(shape=(self.filters,), name="bias",
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        self.built = True
+
+    def _padding_arg(self):
+        if self.padding == "causal":
+            return ((self.dilation_rate[0] * (self.kernel_size[0] - 1), 0),)
+        return self.padding.upper()
+
+    def call(self, inputs):
+        _require_rank(self, tuple(inputs.shape), rank=self.rank + 2)
+        x = _to_last(self, inputs)
+        _check_channels(self, x, self.kernel._value.shape[-2] * self.groups, inputs)
+        fused = _FUSED.get(self.activation)
+        y = fused_conv(x, self.kernel, self.bias, fused or "linear", self.strides,
+                       self._padding_arg(), self.dilation_rate, self.groups)
+        if fused is None:
+            y = self.activation(y)
+        return _to_first(self, y)
+
+    def compute_output_shape(self, input_shape):
+        batch, spatial, _ = _split(self, input_shape)
+        out = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
+               zip(spatial, self.kernel_size, self.strides, self.dilation_rate)]
+        return _join(self, batch, out, self.filters)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "groups": self.groups,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        }
+
+
+class Conv1D(_Conv):
+    """1-D convolution over (batch, steps, channels); ``padding='causal'`` looks back only.
+
+    >>> Conv1D(8, 3, activation="relu")
+    """
+
+    rank = 1
+    _paddings = ("valid", "same", "causal")
+
+
+class Conv2D(_Conv):
+    """2-D convolution over (batch, rows, cols, channels).
+
+    >>> Conv2D(16, (3, 3), padding="same", activation="relu")
+    """
+
+    rank = 2
+
+
+class Conv3D(_Conv):
+    """3-D convolution over (batch, depth, rows, cols, channels)."""
+
+    rank = 3
+
+
+class _ConvTranspose(Layer):
+    """The N-d transposed convolution shared by Conv1DTranspose/2D/3D."""
+
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None,
+                 data_format=None, dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        r = self.rank
+        name = type(self).__name__
+        if not isinstance(filters, numbers.Integral) or filters <= 0:
+            raise ValueError(f"{name}: invalid value for argument `filters`. Expected a "
+                             f"strictly positive value. Received filters={filters!r}.")
+        self.filters = int(filters)
+        self.kernel_size = normalize_tuple(kernel_size, r, "kernel_size", self)
+        self.strides = normalize_tuple(strides, r, "strides", self)
+        self.dilation_rate = normalize_tuple(dilation_rate, r, "dilation_rate", self)
+        self.padding = normalize_padding(self, padding)
+        self.output_padding = None
+        if output_padding is not None:
+            self.output_padding = normalize_tuple(output_padding, r, "output_padding", self,
+                                                  allow_zero=True)
+            for p, s in zip(self.output_padding, self.strides):
+                if p >= s:
+                    raise ValueError(f"{name}: strides {self.strides} must be greater than "
+                                     f"output padding {self.output_padding}")
+        self.data_format = _data_format(self, data_format)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+
+    def build(self, input_shape):
+        channels = _channels(self, input_shape)
+        self.kernel = self.add_weight(
+            shape=(*self.kernel_size, self.filters, channels), name="kernel",
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(shape=(self.filters,), name="bias",
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        self.built = True
+
+    def _spatial_out(self, spatial):
+        pads = self.output_padding or (None,) * self.rank
+        return [deconv_output_length(n, k, self.padding, s, d, p) for n, k, s, d, p in
+                zip(spatial, self.kernel_size, self.strides, self.dilation_rate, pads)]
+
+    def call(self, inputs):
+        _require_rank(self, tuple(inputs.shape), rank=self.rank + 2)
+        x = _to_last(self, inputs)
+        _check_channels(self, x, self.kernel._value.shape[-1], inputs)
+        shape = x._value.shape
+        out_shape = (shape[0], *self._spatial_out(shape[1:-1]), self.filters)
+        y = conv_transpose(x, self.kernel, out_shape, self.strides, self.padding.upper(),
+                           dilations=self.dilation_rate)
+        if self.bias is not None:
+            y = add(y, self.bias)
+        return _to_first(self, self.activation(y))
+
+    def compute_output_shape(self, input_shape):
+        batch, spatial, _ = _split(self, input_shape)
+        return _join(self, batch, self._spatial_out(spatial), self.filters)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "output_padding": self.output_padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        }
+
+
+class Conv1DTranspose(_ConvTranspose):
+    """1-D transposed convolution: kernel (kernel_size, filters, in_channels)."""
+
+    rank = 1
+
+
+class Conv2DTranspose(_ConvTranspose):
+    """2-D transposed convolution (upsampling): kernel (kh, kw, filters, in_channels).
+
+    >>> Conv2DTranspose(8, 3, strides=2, padding="same")
+    """
+
+    rank = 2
+
+
+class Conv3DTranspose(_ConvTranspose):
+    """3-D transposed convolution: kernel (kd, kh, kw, filters, in_channels)."""
+
+    rank = 3
+
+
+class _DepthwiseConv(Layer):
+    """Each input channel convolved with its own ``depth_multiplier`` filters."""
+
+    rank = 2
+
+    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1,
+                 data_format=None, dilation_rate=1, activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", bias_initializer="zeros",
+                 depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        r = self.rank
+        if not isinstance(depth_multiplier, numbers.Integral) or depth_multiplier <= 0:
+            raise ValueError(f"{type(self).__name__}: invalid value for argument "
+                             f"`depth_multiplier`. Expected a strictly positive value. "
+                             f"Received depth_multiplier={depth_multiplier!r}.")
+        self.depth_multiplier = int(depth_multiplier)
+        self.kernel_size = normalize_tuple(kernel_size, r, "kernel_size", self)
+        self.strides = normalize_tuple(strides, r, "strides", self)
+        self.dilation_rate = normalize_tuple(dilation_rate, r, "dilation_rate", self)
+        self.padding = normalize_padding(self, padding)
+        self.data_format = _data_format(self, data_format)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+
+    def build(self, input_shape):
+        channels = _channels(self, input_shape)
+        self.kernel = self.add_weight(
+            shape=(*self.kernel_size, channels, self.depth_multiplier), name="kernel",
+            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(shape=(channels * self.depth_multiplier,), name="bias",
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        self.built = True
+
+    def call(self, inputs):
+        _require_rank(self, tuple(inputs.shape), rank=self.rank + 2)
+        x = _to_last(self, inputs)
+        channels = self.kernel._value.shape[-2]
+        _check_channels(self, x, channels, inputs)
+        kernel = reshape(self.kernel, (*self.kernel_size, 1, channels * self.depth_multiplier))
+        fused = _FUSED.get(self.activation)
+        y = fused_conv(x, kernel, self.bias, fused or "linear", self.strides,
+                       self.padding.upper(), self.dilation_rate, channels)
+        if fused is None:
+            y = self.activation(y)
+        return _to_first(self, y)
+
+    def compute_output_shape(self, input_shape):
+        batch, spatial, channels = _split(self, input_shape)
+        out = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
+               zip(spatial, self.kernel_size, self.strides, self.dilation_rate)]
+        return _join(self, batch, out, None if channels is None
+                     else channels * self.depth_multiplier)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "depth_multiplier": self.depth_multiplier,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        }
+
+
+class DepthwiseConv1D(_DepthwiseConv):
+    """1-D depthwise convolution: kernel (kernel_size, in_channels, depth_multiplier)."""
+
+    rank = 1
+
+
+class DepthwiseConv2D(_DepthwiseConv):
+    """2-D depthwise convolution: kernel (kh, kw, in_channels, depth_multiplier)."""
+
+    rank = 2
+
+
+class _SeparableConv(Layer):
+    """A depthwise convolution, then a 1x1 convolution mixing the channels into ``filters``."""
+
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, depth_multiplier=1, activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", depthwise_regularizer=None,
+                 pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
+                 **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        r = self.rank
+        name = type(self).__name__
+        if not isinstance(filters, numbers.Integral) or filters <= 0:
+            raise ValueError(f"{name}: invalid value for argument `filters`. Expected a "
+                             f"strictly positive value. Received filters={filters!r}.")
+        if not isinstance(depth_multiplier, numbers.Integral) or depth_multiplier <= 0:
+            raise ValueError(f"{name}: invalid value for argument `depth_multiplier`. Expected "
+                             f"a strictly positive value. Received "
+                             f"depth_multiplier={depth_multiplier!r}.")
+        self.filters = int(filters)
+        self.depth_multiplier = int(depth_multiplier)
+        self.kernel_size = normalize_tuple(kernel_size, r, "kernel_size", self)
+        self.strides = normalize_tuple(strides, r, "strides", self)
+        self.dilation_rate = normalize_tuple(dilation_rate, r, "dilation_rate", self)
+        self.padding = normalize_padding(self, padding)
+        self.data_format = _data_format(self, data_format)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.pointwise_initializer = initializers.get(pointwise_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+
+    def build(self, input_shape):
+        channels = _channels(self, input_shape)
+        self.depthwise_kernel = self.add_weight(
+            shape=(*self.kernel_size, channels, self.depth_multiplier), name="depthwise_kernel",
+            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint)
+        self.pointwise_kernel = self.add_weight(
+            shape=(*(1,) * self.rank, channels * self.depth_multiplier, self.filters),
+            name="pointwise_kernel", initializer=self.pointwise_initializer,
+            regularizer=self.pointwise_regularizer, constraint=self.pointwise_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(shape=(self.filters,), name="bias",
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        self.built = True
+
+    def call(self, inputs):
+        _require_rank(self, tuple(inputs.shape), rank=self.rank + 2)
+        x = _to_last(self, inputs)
+        channels = self.depthwise_kernel._value.shape[-2]
+        _check_channels(self, x, channels, inputs)
+        depthwise = reshape(self.depthwise_kernel,
+                            (*self.kernel_size, 1, channels * self.depth_multiplier))
+        y = fused_conv(x, depthwise, None, "linear", self.strides, self.padding.upper(),
+                       self.dilation_rate, channels)
+        fused = _FUSED.get(self.activation)
+        y = fused_conv(y, self.pointwise_kernel, self.bias, fused or "linear")
+        if fused is None:
+            y = self.activation(y)
+        return _to_first(self, y)
+
+    def compute_output_shape(self, input_shape):
+        batch, spatial, _ = _split(self, input_shape)
+        out = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
+               zip(spatial, self.kernel_size, self.strides, self.dilation_rate)]
+        return _join(self, batch, out, self.filters)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "depth_multiplier": self.depth_multiplier,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
+            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
+            "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
+            "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        }
+
+
+class SeparableConv1D(_SeparableConv):
+    """1-D separable convolution (depthwise, then pointwise)."""
+
+    rank = 1
+
+
+class SeparableConv2D(_SeparableConv):
+    """2-D separable convolution (depthwise, then pointwise)."""
+
+    rank = 2
+
+
+# Keras aliases
+Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+Convolution2DTranspose, Convolution3DTranspose = Conv2DTranspose, Conv3DTranspose
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
