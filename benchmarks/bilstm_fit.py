@@ -12,12 +12,12 @@ step), the best of ``--repeats`` runs.
 """
 
 import argparse
-import importlib.util
 import os
-import sys
 import time
 
 import numpy as np
+
+from _peers import print_ratios, run_peers
 
 VOCAB, EMBED, UNITS, LENGTH, BATCH = 10000, 64, 64, 200, 64
 
@@ -126,20 +126,9 @@ def main(argv=None):
     x, y = load_data(args.samples)
     runners = [("ndflow", run_ndflow, None), ("tensorflow", run_tensorflow, "tensorflow"),
                ("torch", run_torch, "torch")]
-    results = {}
-    for name, runner, module in runners:
-        if module and importlib.util.find_spec(module) is None:
-            print(f"{name}: not installed, skipped (pip install 'ndflow[bench]')")
-            continue
-        results[name] = runner(x, y, args.repeats)
-        print(f"{name:>12}: {results[name]:8.3f} s", flush=True)
-    base = results.get("ndflow")
-    print(f"\nBiLSTM fit, 1 epoch x {-(-args.samples // BATCH)} steps of {BATCH}, length "
-          f"{LENGTH}, best of {args.repeats}; python {sys.version.split()[0]}, "
-          f"numpy {np.__version__}")
-    for name in ("tensorflow", "torch"):
-        if base and name in results:
-            print(f"  {name}/ndflow = {results[name] / base:.2f}x  (above 1x: ndflow is faster)")
+    results = run_peers(runners, lambda runner: (runner(x, y, args.repeats), ""))
+    print_ratios(results, f"BiLSTM fit, 1 epoch x {-(-args.samples // BATCH)} steps of "
+                          f"{BATCH}, length {LENGTH}, best of {args.repeats}")
 
 
 if __name__ == "__main__":

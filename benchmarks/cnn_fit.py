@@ -12,12 +12,12 @@ Peers that are not installed are skipped with a message.
 """
 
 import argparse
-import importlib.util
 import os
-import sys
 import time
 
 import numpy as np
+
+from _peers import print_ratios, run_peers
 
 BATCH = 16
 LR, BETA1, BETA2, EPS = 1e-3, 0.9, 0.999, 1e-7
@@ -126,20 +126,10 @@ def main(argv=None):
     data = load_data(args.images)
     runners = [("ndflow", run_ndflow, None), ("tensorflow", run_tensorflow, "tensorflow"),
                ("torch", run_torch, "torch")]
-    results = {}
-    for name, runner, module in runners:
-        if module and importlib.util.find_spec(module) is None:
-            print(f"{name}: not installed, skipped (pip install 'ndflow[bench]')")
-            continue
-        results[name] = runner(data, args.epochs)
-        print(f"{name:>12}: {results[name]:8.3f} s per epoch", flush=True)
-    base = results.get("ndflow")
-    print(f"\nCNN fit, {args.images} images 32x32x3, {-(-args.images // BATCH)} steps of "
-          f"{BATCH}, best of {args.epochs} epochs; python {sys.version.split()[0]}, "
-          f"numpy {np.__version__}")
-    for name in ("tensorflow", "torch"):
-        if base and name in results:
-            print(f"  {name}/ndflow = {results[name] / base:.2f}x  (above 1x: ndflow is faster)")
+    results = run_peers(runners, lambda runner: (runner(data, args.epochs), " per epoch"))
+    print_ratios(results, f"CNN fit, {args.images} images 32x32x3, "
+                          f"{-(-args.images // BATCH)} steps of {BATCH}, best of "
+                          f"{args.epochs} epochs")
 
 
 if __name__ == "__main__":

@@ -13,15 +13,15 @@ are wall-clock seconds of the whole fit, the best of ``--repeats`` runs.
 """
 
 import argparse
-import importlib.util
 import os
-import sys
 import time
 
 import numpy as np
 from sklearn.datasets import load_iris
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
+
+from _peers import print_ratios, run_peers
 
 BATCH = 8
 VALIDATION_SPLIT = 0.2
@@ -177,22 +177,16 @@ def main(argv=None):
     data = load_data()
     runners = [("ndflow", run_ndflow, None), ("tensorflow", run_tensorflow, "tensorflow"),
                ("torch", run_torch, "torch"), ("numpy loop", run_numpy, None)]
-    results = {}
-    for name, runner, module in runners:
-        if module and importlib.util.find_spec(module) is None:
-            print(f"{name}: not installed, skipped (pip install 'ndflow[bench]')")
-            continue
+
+    def call(runner):
         seconds, acc = runner(data, args.epochs, args.repeats)
-        results[name] = seconds
-        print(f"{name:>12}: {seconds:8.3f} s   test accuracy {acc:.3f}", flush=True)
-    base = results.get("ndflow")
+        return seconds, f"   test accuracy {acc:.3f}"
+
+    results = run_peers(runners, call)
     n_fit = int(len(data[0]) * (1 - VALIDATION_SPLIT))
-    print(f"\niris fit, {args.epochs} epochs x {-(-n_fit // BATCH)} steps of {BATCH}, "
-          f"best of {args.repeats}; python {sys.version.split()[0]}, numpy {np.__version__}")
-    for name in ("tensorflow", "torch", "numpy loop"):
-        if base and name in results:
-            print(f"  {name}/ndflow = {results[name] / base:.2f}x"
-                  + ("  (above 1x: ndflow is faster)" if name != "numpy loop" else ""))
+    print_ratios(results, f"iris fit, {args.epochs} epochs x {-(-n_fit // BATCH)} steps of "
+                          f"{BATCH}, best of {args.repeats}",
+                 peers=("tensorflow", "torch", "numpy loop"), not_frameworks=("numpy loop",))
 
 
 if __name__ == "__main__":

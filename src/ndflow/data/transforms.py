@@ -17,6 +17,27 @@ def call_with_element(fn, element, convert):
     return fn(*args) if type(args) is tuple else fn(args)
 
 
+def _with_results(fn, node):
+    """Each element of ``node`` paired with ``fn``'s result on it."""
+    convert = st.tensor_converter()
+    for element in node.elements():
+        yield element, call_with_element(fn, element, convert)
+
+
+class _Restartable(Node):
+    """A node whose ``_stream(start)`` reads its input through ``start()`` (a fresh iterator
+    per call): over an index plan's chunks when the input has a plan, else its elements."""
+
+    def plan(self):
+        up = self.inputs[0].plan()
+        return None if up is None else up.with_chunks(lambda: self._stream(up.chunks))
+
+    def elements(self):
+        if self.plan() is not None:
+            return super().elements()
+        return self._stream(self.inputs[0].elements)
+
+
 class Map(Node):
     def __init__(self, node, fn):
         self.inputs = (node,)
@@ -26,9 +47,8 @@ class Map(Node):
         return self.inputs[0].cardinality()
 
     def elements(self):
-        fn, convert = self.fn, st.tensor_converter()
-        for element in self.inputs[0].elements():
-            yield st.from_function_output(call_with_element(fn, element, convert), "map")
+        for _, result in _with_results(self.fn, self.inputs[0]):
+            yield st.from_function_output(result, "map")
 
 
 def as_bool(value, what: str) -> bool:
@@ -51,9 +71,8 @@ class Filter(Node):
         self.predicate = predicate
 
     def elements(self):
-        pred, convert = self.predicate, st.tensor_converter()
-        for element in self.inputs[0].elements():
-            if as_bool(call_with_element(pred, element, convert), "filter"):
+        for element, keep in _with_results(self.predicate, self.inputs[0]):
+            if as_bool(keep, "filter"):
                 yield element
 
 
@@ -63,9 +82,8 @@ class TakeWhile(Node):
         self.predicate = predicate
 
     def elements(self):
-        pred, convert = self.predicate, st.tensor_converter()
-        for element in self.inputs[0].elements():
-            if not as_bool(call_with_element(pred, element, convert), "take_while"):
+        for element, keep in _with_results(self.predicate, self.inputs[0]):
+            if not as_bool(keep, "take_while"):
                 return
             yield element
 
@@ -135,7 +153,7 @@ class Skip(Node):
                 yield element
 
 
-class Repeat(Node):
+class Repeat(_Restartable):
     def __init__(self, node, count):
         self.inputs = (node,)
         self.count = count  # < 0: forever
@@ -148,7 +166,7 @@ class Repeat(Node):
             return 0
         return n if n in (INFINITE, UNKNOWN) else n * self.count
 
-    def _repeat(self, start):
+    def _stream(self, start):
         """Chain ``start()`` ``count`` times; stop early on an empty pass (no endless loop)."""
         epoch = 0
         while self.count < 0 or epoch < self.count:
@@ -159,15 +177,6 @@ class Repeat(Node):
             if empty:
                 return
             epoch += 1
-
-    def plan(self):
-        up = self.inputs[0].plan()
-        return None if up is None else up.with_chunks(lambda: self._repeat(up.chunks))
-
-    def elements(self):
-        if self.plan() is not None:
-            return super().elements()
-        return self._repeat(self.inputs[0].elements)
 
 
 class Concatenate(Node):
@@ -238,9 +247,7 @@ class FlatMap(Node):
         self.fn = fn
 
     def elements(self):
-        fn, convert = self.fn, st.tensor_converter()
-        for element in self.inputs[0].elements():
-            dataset = call_with_element(fn, element, convert)
+        for _, dataset in _with_results(self.fn, self.inputs[0]):
             node = getattr(dataset, "_node", None)
             if node is None:
                 raise TypeError(f"flat_map: map_func must return a Dataset, got "
@@ -265,7 +272,7 @@ class Shard(Node):
                 yield element
 
 
-class Cache(Node):
+class Cache(_Restartable):
     """Elements kept in memory after the first complete pass, which later passes replay.
 
     A pass stopped early keeps nothing (the next pass recomputes). Over an index plan
@@ -282,7 +289,8 @@ class Cache(Node):
     def cardinality(self):
         return self.inputs[0].cardinality()
 
-    def _replay(self, start):
+    def _stream(self, start):
+        """Replay the stored pass, or read ``start()`` and store it once complete."""
         if self.store is not None:
             yield from self.store
             return
@@ -291,12 +299,3 @@ class Cache(Node):
             kept.append(item)
             yield item
         self.store = kept
-
-    def plan(self):
-        up = self.inputs[0].plan()
-        return None if up is None else up.with_chunks(lambda: self._replay(up.chunks))
-
-    def elements(self):
-        if self.plan() is not None:
-            return super().elements()
-        return self._replay(self.inputs[0].elements)

@@ -197,7 +197,26 @@ def fingerprint64(values, key=b""):
     return out
 
 
-class Hashing(Layer):
+class _IndexLayer(Layer):
+    """A layer that maps inputs to integer indices, returned as they are (``output_mode``
+    'int') or encoded as one-hot, multi-hot or count vectors of ``depth`` bins."""
+
+    def _output(self, indices, depth, who):
+        if self.output_mode == "int":
+            return wrap(indices)
+        return wrap(encode_categorical(indices, self.output_mode, depth, self.compute_dtype,
+                                       who=who))
+
+    def _output_shape(self, input_shape, depth):
+        if self.output_mode == "int":
+            return tuple(input_shape)
+        return encoded_shape(input_shape, self.output_mode, depth)
+
+    def compute_output_spec(self, inputs):
+        return output_spec(self, inputs)
+
+
+class Hashing(_IndexLayer):
     """Hash strings or integers into ``num_bins`` bins (deterministically).
 
     With ``mask_value``, that value goes to bin 0 and the others to bins 1..num_bins-1.
@@ -236,19 +255,10 @@ class Hashing(Layer):
             bins = (hashed % np.uint64(self.num_bins - 1)).astype(np.int64) + 1
             mask = np.array([u == self.mask_value for u in uniques.tolist()], dtype=bool)
             bins[mask] = 0
-        indices = bins[inverse].reshape(values.shape)
-        if self.output_mode == "int":
-            return wrap(indices)
-        return wrap(encode_categorical(indices, self.output_mode, self.num_bins,
-                                       self.compute_dtype, who=who))
-
-    def compute_output_spec(self, inputs):
-        return output_spec(self, inputs)
+        return self._output(bins[inverse].reshape(values.shape), self.num_bins, who)
 
     def compute_output_shape(self, input_shape):
-        if self.output_mode == "int":
-            return tuple(input_shape)
-        return encoded_shape(input_shape, self.output_mode, self.num_bins)
+        return self._output_shape(input_shape, self.num_bins)
 
     def get_config(self):
         return {**super().get_config(), "num_bins": self.num_bins,
@@ -284,7 +294,7 @@ def _merge(first, second, epsilon):
     return _compress(merged, epsilon)
 
 
-class Discretization(Layer):
+class Discretization(_IndexLayer):
     """Bucket numbers by ranges: ``bin_boundaries=[0., 1.]`` gives bins (-inf, 0), [0, 1),
     [1, inf). Or give ``num_bins`` and learn quantile boundaries with ``adapt(data)``.
 
@@ -357,19 +367,11 @@ class Discretization(Layer):
         # compare in the inputs' precision, as a bucketize kernel on float32 data does
         bounds = np.asarray(self.bin_boundaries, dtype=float_dtype)
         indices = np.searchsorted(bounds, values, side="right").astype(np.int64)
-        if self.output_mode == "int":
-            return wrap(indices)
-        return wrap(encode_categorical(indices, self.output_mode, self._depth,
-                                       self.compute_dtype, who=who))
-
-    def compute_output_spec(self, inputs):
-        return output_spec(self, inputs)
+        return self._output(indices, self._depth, who)
 
     def compute_output_shape(self, input_shape):
-        if self.output_mode == "int":
-            return tuple(input_shape)
         depth = self._depth if self.bin_boundaries is not None else self.num_bins
-        return encoded_shape(input_shape, self.output_mode, depth)
+        return self._output_shape(input_shape, depth)
 
     def get_config(self):
         return {**super().get_config(), "bin_boundaries": self.bin_boundaries,

@@ -114,7 +114,78 @@ def _check_channels(layer, x, expected, inputs):
             f"{tuple(inputs.shape)}, data_format={layer.data_format!r})")
 
 
-class _Conv(Layer):
+# The (attribute suffix, lookup module) of each per-weight argument, in Keras's config order.
+_WEIGHT_ARGS = (("initializer", initializers), ("regularizer", regularizers),
+                ("constraint", constraints))
+
+
+class _BaseConv(Layer):
+    """Argument handling, weights and output shapes shared by the convolution layers.
+
+    A weight's arguments live in ``<prefix>_initializer``, ``<prefix>_regularizer`` and
+    ``<prefix>_constraint`` (prefix ``kernel``, ``depthwise``, ``pointwise`` or ``bias``).
+    """
+
+    rank = 2
+
+    def _positive_int(self, name, value):
+        if not isinstance(value, numbers.Integral) or value <= 0:
+            raise ValueError(f"{type(self).__name__}: invalid value for argument `{name}`. "
+                             f"Expected a strictly positive value. Received {name}={value!r}.")
+        return int(value)
+
+    def _set_window(self, kernel_size, strides, dilation_rate, padding,
+                    paddings=("valid", "same")):
+        r = self.rank
+        self.kernel_size = normalize_tuple(kernel_size, r, "kernel_size", self)
+        self.strides = normalize_tuple(strides, r, "strides", self)
+        self.dilation_rate = normalize_tuple(dilation_rate, r, "dilation_rate", self)
+        self.padding = normalize_padding(self, padding, paddings)
+
+    def _set_activation_and_weight_args(self, activation, use_bias, **weights):
+        """``weights``: prefix -> (initializer, regularizer, constraint) as given by the user."""
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        for i, (suffix, module) in enumerate(_WEIGHT_ARGS):
+            for prefix, args in weights.items():
+                setattr(self, f"{prefix}_{suffix}", module.get(args[i]))
+
+    def _activation_and_weight_config(self, *prefixes):
+        config = {"activation": activations.serialize(self.activation),
+                  "use_bias": self.use_bias}
+        for suffix, module in _WEIGHT_ARGS:
+            for prefix in prefixes:
+                key = f"{prefix}_{suffix}"
+                config[key] = module.serialize(getattr(self, key))
+        return config
+
+    def _add_conv_weight(self, name, shape, prefix):
+        return self.add_weight(shape=shape, name=name,
+                               initializer=getattr(self, f"{prefix}_initializer"),
+                               regularizer=getattr(self, f"{prefix}_regularizer"),
+                               constraint=getattr(self, f"{prefix}_constraint"))
+
+    def _add_bias(self, units):
+        self.bias = self._add_conv_weight("bias", (units,), "bias") if self.use_bias else None
+
+    def _depthwise_kernel(self, kernel, x, inputs):
+        """``kernel`` (..., channels, depth_multiplier) as a grouped-conv kernel, and channels."""
+        channels = kernel._value.shape[-2]
+        _check_channels(self, x, channels, inputs)
+        return reshape(kernel, (*self.kernel_size, 1, channels * self.depth_multiplier)), channels
+
+    def _activated_conv(self, x, kernel, *conv_args):
+        """``fused_conv`` with the layer's bias and activation (fused when it can be)."""
+        fused = _FUSED.get(self.activation)
+        y = fused_conv(x, kernel, self.bias, fused or "linear", *conv_args)
+        return y if fused else self.activation(y)
+
+    def _conv_spatial_out(self, spatial):
+        return [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
+                zip(spatial, self.kernel_size, self.strides, self.dilation_rate)]
+
+
+class _Conv(_BaseConv):
     """The N-d convolution shared by Conv1D, Conv2D and Conv3D."""
 
     rank = 2
@@ -126,32 +197,21 @@ class _Conv(Layer):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        r = self.rank
         name = type(self).__name__
-        if not isinstance(filters, numbers.Integral) or filters <= 0:
-            raise ValueError(f"{name}: invalid value for argument `filters`. Expected a "
-                             f"strictly positive value. Received filters={filters!r}.")
-        self.filters = int(filters)
+        self.filters = self._positive_int("filters", filters)
         self.groups = int(groups)
         if self.groups <= 0 or self.filters % self.groups:
             raise ValueError(f"{name}: the number of filters must be evenly divisible by the "
                              f"number of groups. Received: groups={groups}, filters={filters}.")
-        self.kernel_size = normalize_tuple(kernel_size, r, "kernel_size", self)
-        self.strides = normalize_tuple(strides, r, "strides", self)
-        self.dilation_rate = normalize_tuple(dilation_rate, r, "dilation_rate", self)
-        self.padding = normalize_padding(self, padding, self._paddings)
+        self._set_window(kernel_size, strides, dilation_rate, padding, self._paddings)
         self.data_format = _data_format(self, data_format)
         if self.padding == "causal" and self.data_format == "channels_first":
             raise ValueError(f"{name}: causal padding is only supported with "
                              "data_format='channels_last'")
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_activation_and_weight_args(
+            activation, use_bias,
+            kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+            bias=(bias_initializer, bias_regularizer, bias_constraint))
 
     def build(self, input_shape):
         channels = _channels(self, input_shape)
@@ -160,16 +220,9 @@ class _Conv(Layer):
                              f"channels must be evenly divisible by the number of groups. "
                              f"Received groups={self.groups}, but the input has {channels} "
                              f"channels (full input shape is {tuple(input_shape)}).")
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, channels // self.groups, self.filters), name="kernel",
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(shape=(self.filters,), name="bias",
-                                        initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+        self.kernel = self._add_conv_weight(
+            "kernel", (*self.kernel_size, channels // self.groups, self.filters), "kernel")
+        self._add_bias(self.filters)
         self.built = True
 
     def _padding_arg(self):
@@ -181,18 +234,13 @@ class _Conv(Layer):
         _require_rank(self, tuple(inputs.shape), rank=self.rank + 2)
         x = _to_last(self, inputs)
         _check_channels(self, x, self.kernel._value.shape[-2] * self.groups, inputs)
-        fused = _FUSED.get(self.activation)
-        y = fused_conv(x, self.kernel, self.bias, fused or "linear", self.strides,
-                       self._padding_arg(), self.dilation_rate, self.groups)
-        if fused is None:
-            y = self.activation(y)
+        y = self._activated_conv(x, self.kernel, self.strides, self._padding_arg(),
+                                 self.dilation_rate, self.groups)
         return _to_first(self, y)
 
     def compute_output_shape(self, input_shape):
         batch, spatial, _ = _split(self, input_shape)
-        out = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
-               zip(spatial, self.kernel_size, self.strides, self.dilation_rate)]
-        return _join(self, batch, out, self.filters)
+        return _join(self, batch, self._conv_spatial_out(spatial), self.filters)
 
     def get_config(self):
         return {
@@ -204,14 +252,7 @@ class _Conv(Layer):
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
             "groups": self.groups,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._activation_and_weight_config("kernel", "bias"),
         }
 
 
@@ -240,7 +281,7 @@ class Conv3D(_Conv):
     rank = 3
 
 
-class _ConvTranspose(Layer):
+class _ConvTranspose(_BaseConv):
     """The N-d transposed convolution shared by Conv1DTranspose/2D/3D."""
 
     rank = 2
@@ -251,48 +292,28 @@ class _ConvTranspose(Layer):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        r = self.rank
-        name = type(self).__name__
-        if not isinstance(filters, numbers.Integral) or filters <= 0:
-            raise ValueError(f"{name}: invalid value for argument `filters`. Expected a "
-                             f"strictly positive value. Received filters={filters!r}.")
-        self.filters = int(filters)
-        self.kernel_size = normalize_tuple(kernel_size, r, "kernel_size", self)
-        self.strides = normalize_tuple(strides, r, "strides", self)
-        self.dilation_rate = normalize_tuple(dilation_rate, r, "dilation_rate", self)
-        self.padding = normalize_padding(self, padding)
+        self.filters = self._positive_int("filters", filters)
+        self._set_window(kernel_size, strides, dilation_rate, padding)
         self.output_padding = None
         if output_padding is not None:
-            self.output_padding = normalize_tuple(output_padding, r, "output_padding", self,
-                                                  allow_zero=True)
+            self.output_padding = normalize_tuple(output_padding, self.rank, "output_padding",
+                                                  self, allow_zero=True)
             for p, s in zip(self.output_padding, self.strides):
                 if p >= s:
-                    raise ValueError(f"{name}: strides {self.strides} must be greater than "
-                                     f"output padding {self.output_padding}")
+                    raise ValueError(f"{type(self).__name__}: strides {self.strides} must be "
+                                     f"greater than output padding {self.output_padding}")
         self.data_format = _data_format(self, data_format)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_activation_and_weight_args(
+            activation, use_bias,
+            kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+            bias=(bias_initializer, bias_regularizer, bias_constraint))
 
     def build(self, input_shape):
         channels = _channels(self, input_shape)
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, self.filters, channels), name="kernel",
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(shape=(self.filters,), name="bias",
-                                        initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+        self.kernel = self._add_conv_weight(
+            "kernel", (*self.kernel_size, self.filters, channels), "kernel")
+        self._add_bias(self.filters)
         self.built = True
-
     def _spatial_out(self, spatial):
         pads = self.output_padding or (None,) * self.rank
         return [deconv_output_length(n, k, self.padding, s, d, p) for n, k, s, d, p in
@@ -324,14 +345,7 @@ class _ConvTranspose(Layer):
             "output_padding": self.output_padding,
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._activation_and_weight_config("kernel", "bias"),
         }
 
 
@@ -356,7 +370,8 @@ class Conv3DTranspose(_ConvTranspose):
     rank = 3
 
 
-class _DepthwiseConv(Layer):
+
+class _DepthwiseConv(_BaseConv):
     """Each input channel convolved with its own ``depth_multiplier`` filters."""
 
     rank = 2
@@ -367,58 +382,32 @@ class _DepthwiseConv(Layer):
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        r = self.rank
-        if not isinstance(depth_multiplier, numbers.Integral) or depth_multiplier <= 0:
-            raise ValueError(f"{type(self).__name__}: invalid value for argument "
-                             f"`depth_multiplier`. Expected a strictly positive value. "
-                             f"Received depth_multiplier={depth_multiplier!r}.")
-        self.depth_multiplier = int(depth_multiplier)
-        self.kernel_size = normalize_tuple(kernel_size, r, "kernel_size", self)
-        self.strides = normalize_tuple(strides, r, "strides", self)
-        self.dilation_rate = normalize_tuple(dilation_rate, r, "dilation_rate", self)
-        self.padding = normalize_padding(self, padding)
+        self.depth_multiplier = self._positive_int("depth_multiplier", depth_multiplier)
+        self._set_window(kernel_size, strides, dilation_rate, padding)
         self.data_format = _data_format(self, data_format)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_activation_and_weight_args(
+            activation, use_bias,
+            depthwise=(depthwise_initializer, depthwise_regularizer, depthwise_constraint),
+            bias=(bias_initializer, bias_regularizer, bias_constraint))
 
     def build(self, input_shape):
         channels = _channels(self, input_shape)
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, channels, self.depth_multiplier), name="kernel",
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(shape=(channels * self.depth_multiplier,), name="bias",
-                                        initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+        self.kernel = self._add_conv_weight(
+            "kernel", (*self.kernel_size, channels, self.depth_multiplier), "depthwise")
+        self._add_bias(channels * self.depth_multiplier)
         self.built = True
 
     def call(self, inputs):
         _require_rank(self, tuple(inputs.shape), rank=self.rank + 2)
         x = _to_last(self, inputs)
-        channels = self.kernel._value.shape[-2]
-        _check_channels(self, x, channels, inputs)
-        kernel = reshape(self.kernel, (*self.kernel_size, 1, channels * self.depth_multiplier))
-        fused = _FUSED.get(self.activation)
-        y = fused_conv(x, kernel, self.bias, fused or "linear", self.strides,
-                       self.padding.upper(), self.dilation_rate, channels)
-        if fused is None:
-            y = self.activation(y)
+        kernel, channels = self._depthwise_kernel(self.kernel, x, inputs)
+        y = self._activated_conv(x, kernel, self.strides, self.padding.upper(),
+                                 self.dilation_rate, channels)
         return _to_first(self, y)
 
     def compute_output_shape(self, input_shape):
         batch, spatial, channels = _split(self, input_shape)
-        out = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
-               zip(spatial, self.kernel_size, self.strides, self.dilation_rate)]
-        return _join(self, batch, out, None if channels is None
+        return _join(self, batch, self._conv_spatial_out(spatial), None if channels is None
                      else channels * self.depth_multiplier)
 
     def get_config(self):
@@ -430,14 +419,7 @@ class _DepthwiseConv(Layer):
             "depth_multiplier": self.depth_multiplier,
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._activation_and_weight_config("depthwise", "bias"),
         }
 
 
@@ -453,7 +435,7 @@ class DepthwiseConv2D(_DepthwiseConv):
     rank = 2
 
 
-class _SeparableConv(Layer):
+class _SeparableConv(_BaseConv):
     """A depthwise convolution, then a 1x1 convolution mixing the channels into ``filters``."""
 
     rank = 2
@@ -466,72 +448,37 @@ class _SeparableConv(Layer):
                  depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
                  **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        r = self.rank
-        name = type(self).__name__
-        if not isinstance(filters, numbers.Integral) or filters <= 0:
-            raise ValueError(f"{name}: invalid value for argument `filters`. Expected a "
-                             f"strictly positive value. Received filters={filters!r}.")
-        if not isinstance(depth_multiplier, numbers.Integral) or depth_multiplier <= 0:
-            raise ValueError(f"{name}: invalid value for argument `depth_multiplier`. Expected "
-                             f"a strictly positive value. Received "
-                             f"depth_multiplier={depth_multiplier!r}.")
-        self.filters = int(filters)
-        self.depth_multiplier = int(depth_multiplier)
-        self.kernel_size = normalize_tuple(kernel_size, r, "kernel_size", self)
-        self.strides = normalize_tuple(strides, r, "strides", self)
-        self.dilation_rate = normalize_tuple(dilation_rate, r, "dilation_rate", self)
-        self.padding = normalize_padding(self, padding)
+        self.filters = self._positive_int("filters", filters)
+        self.depth_multiplier = self._positive_int("depth_multiplier", depth_multiplier)
+        self._set_window(kernel_size, strides, dilation_rate, padding)
         self.data_format = _data_format(self, data_format)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_activation_and_weight_args(
+            activation, use_bias,
+            depthwise=(depthwise_initializer, depthwise_regularizer, depthwise_constraint),
+            pointwise=(pointwise_initializer, pointwise_regularizer, pointwise_constraint),
+            bias=(bias_initializer, bias_regularizer, bias_constraint))
 
     def build(self, input_shape):
         channels = _channels(self, input_shape)
-        self.depthwise_kernel = self.add_weight(
-            shape=(*self.kernel_size, channels, self.depth_multiplier), name="depthwise_kernel",
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint)
-        self.pointwise_kernel = self.add_weight(
-            shape=(*(1,) * self.rank, channels * self.depth_multiplier, self.filters),
-            name="pointwise_kernel", initializer=self.pointwise_initializer,
-            regularizer=self.pointwise_regularizer, constraint=self.pointwise_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(shape=(self.filters,), name="bias",
-                                        initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+        self.depthwise_kernel = self._add_conv_weight(
+            "depthwise_kernel", (*self.kernel_size, channels, self.depth_multiplier), "depthwise")
+        self.pointwise_kernel = self._add_conv_weight(
+            "pointwise_kernel", (*(1,) * self.rank, channels * self.depth_multiplier,
+                                 self.filters), "pointwise")
+        self._add_bias(self.filters)
         self.built = True
 
     def call(self, inputs):
         _require_rank(self, tuple(inputs.shape), rank=self.rank + 2)
         x = _to_last(self, inputs)
-        channels = self.depthwise_kernel._value.shape[-2]
-        _check_channels(self, x, channels, inputs)
-        depthwise = reshape(self.depthwise_kernel,
-                            (*self.kernel_size, 1, channels * self.depth_multiplier))
+        depthwise, channels = self._depthwise_kernel(self.depthwise_kernel, x, inputs)
         y = fused_conv(x, depthwise, None, "linear", self.strides, self.padding.upper(),
                        self.dilation_rate, channels)
-        fused = _FUSED.get(self.activation)
-        y = fused_conv(y, self.pointwise_kernel, self.bias, fused or "linear")
-        if fused is None:
-            y = self.activation(y)
-        return _to_first(self, y)
+        return _to_first(self, self._activated_conv(y, self.pointwise_kernel))
 
     def compute_output_shape(self, input_shape):
         batch, spatial, _ = _split(self, input_shape)
-        out = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
-               zip(spatial, self.kernel_size, self.strides, self.dilation_rate)]
-        return _join(self, batch, out, self.filters)
+        return _join(self, batch, self._conv_spatial_out(spatial), self.filters)
 
     def get_config(self):
         return {
@@ -543,17 +490,7 @@ class _SeparableConv(Layer):
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
             "depth_multiplier": self.depth_multiplier,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._activation_and_weight_config("depthwise", "pointwise", "bias"),
         }
 
 
