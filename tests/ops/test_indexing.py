@@ -158,6 +158,27 @@ def test_gradient_of_repeated_indices_accumulates():
     assert g.dtype == nd.float32
 
 
+@pytest.mark.parametrize("index", [[0, 2, 0, -3, -1, 2, 1], [[4, 0], [0, 4]], [1, 1, 1]])
+def test_gradient_of_repeated_row_indices_matches_add_at(index):
+    # many repeats and negative aliases of the same row (-3 is row 2 of 5)
+    x = np.random.default_rng(1).standard_normal((5, 3, 2))
+    weights = np.random.default_rng(2).standard_normal(np.shape(index) + (3, 2))
+    g = _grad(lambda t: t[index] * weights, x)
+    expected = np.zeros_like(x)
+    np.add.at(expected, np.array(index), weights)
+    np.testing.assert_allclose(g.numpy(), expected, rtol=1e-12)
+
+
+def test_embedding_style_gather_gradient_matches_add_at():
+    table = np.zeros((50, 4))
+    ids = np.random.default_rng(3).integers(0, 50, size=(8, 30))
+    weights = np.random.default_rng(4).standard_normal((8, 30, 4))
+    g = _grad(lambda t: nd.gather(t, ids) * weights, table)
+    expected = np.zeros_like(table)
+    np.add.at(expected, ids, weights)
+    np.testing.assert_allclose(g.numpy(), expected, rtol=1e-12)
+
+
 @pytest.mark.parametrize("name", KEYS)
 def test_gradient_scatters_into_the_indexed_places(name):
     key = KEYS[name]

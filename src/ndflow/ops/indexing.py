@@ -77,10 +77,37 @@ def _explain_getitem(arrays, params, error):
 getitem_p = primitive("getitem", _getitem_forward, _explain_getitem)
 
 
+def _add_rows(out, rows, g):
+    """``out[rows[k]] += g[k]`` for row indices that may repeat.
+
+    ``np.add.at`` works one element at a time; an Embedding gradient (thousands of token
+    rows into a large table) is about twice as fast as a few buffered fancy-index adds,
+    one per rank of repetition (every first occurrence, then every second, ...).
+    """
+    flat = rows.reshape(-1)
+    g = g.reshape(flat.size, -1)
+    out = out.reshape(out.shape[0], -1)
+    if flat.min() < 0:  # -1 and n - 1 are the same row
+        flat = np.where(flat < 0, flat + out.shape[0], flat)
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    first = np.empty(flat.size, dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    position = np.arange(flat.size)
+    rank = position - np.maximum.accumulate(np.where(first, position, 0))
+    for r in range(int(rank.max()) + 1):
+        take = order[rank == r]  # no row repeats within one rank
+        out[flat[take]] += g[take]
+
+
 def _scatter_forward(g, *arrays, shape, key):
     out = np.zeros_like(g, shape=shape)
     full = _fill(key, arrays) if arrays else key
-    if any(getattr(k, "dtype", None) is not None and k.dtype.kind in "iu" for k in full):
+    if (len(full) == 1 and getattr(full[0], "dtype", None) is not None
+            and full[0].dtype.kind in "iu" and full[0].size > 1 and g.size):
+        _add_rows(out, full[0], g)
+    elif any(getattr(k, "dtype", None) is not None and k.dtype.kind in "iu" for k in full):
         np.add.at(out, full, g)  # integer arrays may repeat an index: accumulate
     else:
         out[full] = g

@@ -8,9 +8,10 @@ backpropagation through time needs. The raw rule runs that backward loop on arra
 op-level rule differentiates the same recurrence written with ndflow ops, so gradients of
 gradients work (slowly).
 
-Layouts of the packed output, shape ``(batch, time, k * units)``, in processing order
-(reversed in time with ``go_backwards``): LSTM ``[h, c, i, f, g, o]``; GRU
-``[h, z, r, hh, h @ R_h + b_h]``; simple RNN ``[h]``. A ``mask`` of shape
+Layouts of the packed output, in processing order (reversed in time with
+``go_backwards``): LSTM ``(7, time, batch, units)`` holding h, c, act(c), i, f, g, o;
+GRU ``(batch, time, 5 * units)`` holding ``[h, z, r, hh, h @ R_h + b_h]``; simple RNN
+``(batch, time, units)``. A ``mask`` of shape
 ``(batch, time)`` (1 keep, 0 skip, in the input's float dtype) carries the state over
 the skipped steps unchanged.
 """
@@ -20,7 +21,7 @@ import numpy as np
 from ndflow.autodiff.engine_ops import reshape
 from ndflow.autodiff.primitive import bind, defvjp_all, defvjp_raw, primitive
 from ndflow.autodiff.tape import GradientTape
-from ndflow.ops.array import concat, stack
+from ndflow.ops.array import concat, stack, transpose
 from ndflow.ops.linalg import matmul
 from ndflow.ops.math import clip_by_value, sigmoid, tanh
 from ndflow.ops.nn import relu
@@ -61,6 +62,24 @@ def _dact(name, y):
     if name == "hard_sigmoid":
         return ((y > 0) & (y < 1)).astype(y.dtype) / 6
     return None
+
+
+def _dact_into(name, y, out):
+    """Write the activation's derivative, from its output ``y``, into ``out``."""
+    if name == "tanh":
+        np.multiply(y, y, out=out)
+        np.subtract(1, out, out=out)
+    elif name == "sigmoid":
+        np.subtract(1, y, out=out)
+        out *= y
+    elif name == "relu":
+        np.greater(y, 0, out=out)
+    elif name == "hard_sigmoid":
+        np.logical_and(y > 0, y < 1, out=out)
+        out /= 6
+    else:
+        out[...] = 1
+    return out
 
 
 def _mul_dact(name, g, y):
@@ -116,12 +135,13 @@ def _step_masks(mask, go_backwards):
     return m != 0, m.astype(m.dtype if m.dtype.kind == "f" else np.float64)
 
 
-def _previous(y, first, width):
-    """The state entering each step, time-major: ``first`` then the stored states."""
+def _previous(y, first, width, offset=0):
+    """The state entering each step, time-major: ``first`` then the stored states (the
+    slots ``offset:offset + width`` of the packed output)."""
     b, t, _ = y.shape
     prev = np.empty_like(first, shape=(t, b, width))
     prev[0] = first
-    prev[1:] = y[:, :-1, :width].swapaxes(0, 1)
+    prev[1:] = y[:, :-1, offset:offset + width].swapaxes(0, 1)
     return prev
 
 
@@ -163,76 +183,153 @@ def _masked(mask, t, new, old):
 
 
 # -- LSTM ------------------------------------------------------------------------------
+# The packed output is slot-major, (7, time, batch, units): h, c, act(c), then the
+# activated gates in Keras order i, f, g, o. Every slot is one contiguous array, so the
+# backward pass computes its per-step factors for all steps in a few full-array passes.
+_H, _C, _TC, _I, _F, _G, _O = range(7)
+
+
+def _exp_scales(u, dtype):
+    """Column factors that turn every LSTM gate into ``1 / (1 + exp(z))``.
+
+    With tanh and sigmoid activations, folding -1 (sigmoid gates) and -2 (the tanh
+    candidate, since tanh(z) = 2 sigmoid(2 z) - 1) into the weights lets one exp pass
+    over all four gates replace NumPy's much slower float32 tanh and sigmoid.
+    """
+    s = np.full(4 * u, -1.0, dtype=dtype)
+    s[2 * u:3 * u] = -2.0
+    return s
+
+
+def _lstm_gates(z, u, activation, recurrent_activation, fast):
+    """Activate the pre-activations ``z`` (batch, 4 units) in place."""
+    if fast:  # z holds the scaled pre-activations (see _exp_scales)
+        np.exp(z, out=z)
+        z += 1
+        np.reciprocal(z, out=z)
+        cand = z[:, 2 * u:3 * u]
+        cand *= 2
+        cand -= 1
+    else:
+        _act(recurrent_activation, z[:, :2 * u])
+        _act(activation, z[:, 2 * u:3 * u])
+        _act(recurrent_activation, z[:, 3 * u:])
+
+
 def _lstm_forward(x, kernel, recurrent_kernel, bias, h0, c0, *mask, go_backwards, activation,
                   recurrent_activation):
     b, n, _ = x.shape
     u = recurrent_kernel.shape[0]
+    fast = activation == "tanh" and recurrent_activation == "sigmoid"
+    if fast:
+        s = _exp_scales(u, kernel.dtype)
+        kernel, recurrent_kernel, bias = kernel * s, recurrent_kernel * s, bias * s
     _, proj = _project(x, kernel, bias, go_backwards)
     keep, _ = _step_masks(mask, go_backwards)
-    y = np.empty_like(proj, shape=(b, n, 6 * u))
+    y = np.empty_like(proj, shape=(7, n, b, u))
     h, c = h0, c0
-    for t in range(n):
-        z = np.dot(h, recurrent_kernel)
-        z += proj[t]
-        _act(recurrent_activation, z[:, :2 * u])
-        _act(activation, z[:, 2 * u:3 * u])
-        _act(recurrent_activation, z[:, 3 * u:])
-        c_new = z[:, u:2 * u] * c
-        c_new += z[:, :u] * z[:, 2 * u:3 * u]
-        h_new = _act(activation, c_new.copy())
-        h_new *= z[:, 3 * u:]
-        if keep is not None:
-            c_new = np.where(keep[t], c_new, c)
-            h_new = np.where(keep[t], h_new, h)
-        y[:, t, :u] = h_new
-        y[:, t, u:2 * u] = c_new
-        y[:, t, 2 * u:] = z
-        h, c = h_new, c_new
+    with np.errstate(over="ignore"):  # exp overflow gives the right limit, 1 / inf = 0
+        for t in range(n):
+            z = np.dot(h, recurrent_kernel)
+            z += proj[t]
+            _lstm_gates(z, u, activation, recurrent_activation, fast)
+            y[_I:, t] = z.reshape(b, 4, u).swapaxes(0, 1)
+            c_new = np.multiply(z[:, u:2 * u], c, out=y[_C, t])
+            c_new += z[:, :u] * z[:, 2 * u:3 * u]
+            tc = y[_TC, t]
+            tc[...] = c_new
+            _act(activation, tc)
+            h_new = np.multiply(tc, z[:, 3 * u:], out=y[_H, t])
+            if keep is not None:
+                np.copyto(c_new, c, where=~keep[t])
+                np.copyto(h_new, h, where=~keep[t])
+            h, c = h_new, c_new
     return y
+
+
+def _lstm_factors(y, c0, activation, recurrent_activation):
+    """Per-step factors of the backward recurrence, for all steps at once: with ``dh``
+    and ``dc`` the gradients reaching a step, the pre-activation gradients are
+    ``dcn * coef[i|f|g]`` and ``dh * coef[o]``, where ``dcn = dc + dh * dtc_o``."""
+    tc, i, cand, o = y[_TC], y[_I], y[_G], y[_O]
+    dgates = np.empty_like(y[_I:])
+    _dact_into(recurrent_activation, y[_I:_G], dgates[:2])
+    _dact_into(activation, cand, dgates[2])
+    _dact_into(recurrent_activation, o, dgates[3])
+    coef = dgates  # overwritten slot by slot: each factor needs only its own slot
+    coef[0] *= cand
+    coef[1, 1:] *= y[_C, :-1]
+    coef[1, 0] *= c0
+    coef[2] *= i
+    coef[3] *= tc
+    dtc = _dact(activation, tc)
+    dtc_o = o * dtc if dtc is not None else o
+    return coef, dtc_o
 
 
 def _lstm_raw_vjp(needed, g, y, x, kernel, recurrent_kernel, bias, h0, c0, *mask, go_backwards,
                   activation, recurrent_activation):
     b, n, _ = x.shape
     u = recurrent_kernel.shape[0]
-    _, keep = _step_masks(mask, go_backwards)
-    dz = np.empty_like(y, shape=(n, b, 4 * u))
+    keep, _ = _step_masks(mask, go_backwards)
+    f = y[_F]
+    coef, dtc_o = _lstm_factors(y, c0, activation, recurrent_activation)
+    extra_c, extra_z = _lstm_direct_grads(g, y, activation, recurrent_activation)
+    h_steps = g[_H].any(axis=(1, 2))
+    c_steps = g[_C].any(axis=(1, 2))
+    dz = np.empty_like(y, shape=(n, b, 4 * u))  # time-major pre-activation gradients
     dh = np.zeros_like(h0)
     dc = np.zeros_like(c0)
     rk_t = recurrent_kernel.T
     for t in range(n - 1, -1, -1):
-        yt, gt = y[:, t], g[:, t]
-        dh = dh + gt[:, :u]
-        dc = dc + gt[:, u:2 * u]
-        c_prev = y[:, t - 1, u:2 * u] if t else c0
+        if h_steps[t]:
+            dh = dh + g[_H, t]
+        if c_steps[t]:
+            dc = dc + g[_C, t]
         if keep is not None:
-            dhn, dcn = dh * keep[t], dc * keep[t]
-            carry_h, carry_c = dh - dhn, dc - dcn
-        else:
-            dhn, dcn, carry_h, carry_c = dh, dc, None, None
-        i, f, cand, o = (yt[:, k * u:(k + 1) * u] for k in range(2, 6))
-        tc = _act(activation, yt[:, u:2 * u].copy())
-        da = gt[:, 2 * u:] + 0  # the gates' own gradients (zero unless read)
-        da[:, 3 * u:] += dhn * tc
-        dcn = dcn + _mul_dact(activation, dhn * o, tc)
-        da[:, :u] += dcn * cand
-        da[:, u:2 * u] += dcn * c_prev
-        da[:, 2 * u:3 * u] += dcn * i
-        dc = dcn * f
-        if carry_c is not None:
-            dc += carry_c
-        _mul_dact(recurrent_activation, da[:, :2 * u], yt[:, 2 * u:4 * u])
-        _mul_dact(activation, da[:, 2 * u:3 * u], cand)
-        _mul_dact(recurrent_activation, da[:, 3 * u:], o)
-        dz[t] = da
-        dh = np.dot(da, rk_t)
-        if carry_h is not None:
+            carry_h, carry_c = dh * ~keep[t], dc * ~keep[t]
+            dh, dc = dh * keep[t], dc * keep[t]
+        dcn = dh * dtc_o[t]
+        dcn += dc
+        if extra_c is not None:
+            dcn += extra_c[t]
+        dzt = dz[t]
+        for k in range(3):
+            np.multiply(dcn, coef[k, t], out=dzt[:, k * u:(k + 1) * u])
+        np.multiply(dh, coef[3, t], out=dzt[:, 3 * u:])
+        if extra_z is not None:
+            dzt += extra_z[t]
+        dc = dcn * f[t]
+        dh = np.dot(dzt, rk_t)
+        if keep is not None:
             dh += carry_h
+            dc += carry_c
     xt = _time_major(x, go_backwards) if needed[1] else None
     dx, dw, rows = _input_grads(needed, dz, xt, kernel, go_backwards)
-    dr = np.dot(_previous(y, h0, u).reshape(n * b, u).T, rows) if needed[2] else None
+    dr = None
+    if needed[2]:
+        dr = np.dot(h0.T, rows[:b])
+        dr += np.dot(y[_H, :-1].reshape((n - 1) * b, u).T, rows[b:])
     db = rows.sum(axis=0) if needed[3] else None
     return [dx, dw, dr, db, dh, dc] + [None] * len(mask)
+
+
+def _lstm_direct_grads(g, y, activation, recurrent_activation):
+    """Gradients that reach the act(c) and gate slots directly (the layers never read
+    those slots, so usually both None): time-major, to add to ``dcn`` and ``dz``."""
+    extra_c = extra_z = None
+    if g[_TC].any():
+        d = _dact(activation, y[_TC])
+        extra_c = g[_TC] * d if d is not None else g[_TC]
+    if g[_I:].any():
+        d = np.empty_like(y[_I:])
+        _dact_into(recurrent_activation, y[_I:_G], d[:2])
+        _dact_into(activation, y[_G], d[2])
+        _dact_into(recurrent_activation, y[_O], d[3])
+        d *= g[_I:]
+        extra_z = np.ascontiguousarray(d.transpose(1, 2, 0, 3)).reshape(d.shape[1], d.shape[2],
+                                                                          -1)
+    return extra_c, extra_z
 
 
 def _lstm_compose(x, kernel, recurrent_kernel, bias, h0, c0, *mask, go_backwards, activation,
@@ -246,10 +343,11 @@ def _lstm_compose(x, kernel, recurrent_kernel, bias, h0, c0, *mask, go_backwards
         i, f = ract(z[:, :u]), ract(z[:, u:2 * u])
         cand, o = act(z[:, 2 * u:3 * u]), ract(z[:, 3 * u:])
         c_new = f * c + i * cand
-        h_new = o * act(c_new)
+        tc = act(c_new)
+        h_new = o * tc
         h = _masked(mask[0] if mask else None, t, h_new, h)
         c = _masked(mask[0] if mask else None, t, c_new, c)
-        steps.append(concat([h, c, i, f, cand, o], axis=1))
+        steps.append(stack([h, c, tc, i, f, cand, o], axis=0))
     return stack(steps, axis=1)
 
 
@@ -270,8 +368,7 @@ def lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask=None, go_backw
     y = bind(lstm_sequence_p, x, kernel, recurrent_kernel, bias, h0, c0, *extra,
              go_backwards=bool(go_backwards), activation=activation,
              recurrent_activation=recurrent_activation)
-    u = recurrent_kernel.shape[0]
-    return y[:, :, :u], y[:, -1, :u], y[:, -1, u:2 * u]
+    return transpose(y[_H], (1, 0, 2)), y[_H, -1], y[_C, -1]
 
 
 # -- GRU (reset_after=True) ------------------------------------------------------------
