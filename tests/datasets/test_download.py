@@ -1,13 +1,14 @@
 """Downloads from the local mirror: caching, checksums, corrupted files, offline errors."""
 
 import dataclasses
+import re
 import sys
 
 import numpy as np
 import pytest
 
 from ndflow.datasets import download
-from ndflow.datasets.registry import REGISTRY, RemoteFile
+from ndflow.datasets.registry import REGISTRY, REUTERS, RemoteFile
 from ndflow.keras.datasets import mnist
 
 
@@ -117,3 +118,10 @@ def test_cached_files_need_no_pooch(mirror, monkeypatch):
     monkeypatch.setitem(sys.modules, "pooch", None)
     (x, _), _ = mnist.load_data()
     assert x.shape == (5, 28, 28)
+
+
+def test_every_file_pins_a_sum():
+    for files in (*REGISTRY.values(), REUTERS):
+        for file in files:  # an MD5 only where the publisher pins nothing stronger
+            assert re.fullmatch("[0-9a-f]{64}", file.sha256 or "") or (
+                file.sha256 is None and re.fullmatch("[0-9a-f]{32}", file.md5 or "")), file.name

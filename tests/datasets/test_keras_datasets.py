@@ -79,11 +79,6 @@ def test_imdb_options(mirror):
         imdb.load_data(maxlen=1)
 
 
-def test_reuters_is_not_available():
-    with pytest.raises(NotImplementedError, match="pickled"):
-        kd.reuters.load_data()
-
-
 @pytest.mark.parametrize(("module", "rows", "features"), [
     (kd.iris, 150, 4), (kd.digits, 1797, 64), (kd.wine, 178, 13), (kd.breast_cancer, 569, 30)])
 def test_sklearn_bundled(module, rows, features):

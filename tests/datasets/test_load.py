@@ -1,10 +1,13 @@
 """ndflow.datasets.load: Dataset elements, splits and info."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 import ndflow.datasets as nds
 from ndflow.data import Dataset
+from ndflow.datasets.registry import REGISTRY
 
 
 def test_mnist_splits_elements_and_info(mirror):
@@ -67,7 +70,7 @@ def test_bad_names_and_splits(mirror):
         nds.load("mnist", split="validation")
 
 
-def test_horses_or_humans_from_png_zips(mirror):
+def test_horses_or_humans_from_png_zips(mirror, monkeypatch):
     image_module = pytest.importorskip("PIL.Image")
     import io
     import zipfile
@@ -86,6 +89,9 @@ def test_horses_or_humans_from_png_zips(mirror):
         target = mirror.path_of("horses_or_humans", zip_name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(buffer.getvalue())
+    monkeypatch.setitem(REGISTRY, "horses_or_humans", tuple(
+        dataclasses.replace(f, sha256=mirror.sha("horses_or_humans", f.name))
+        for f in REGISTRY["horses_or_humans"]))
     splits, info = nds.load("horses_or_humans", with_info=True)
     rows = list(splits["test"].as_numpy_iterator())
     assert [r["label"] for r in rows] == [0, 1]

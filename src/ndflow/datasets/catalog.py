@@ -2,16 +2,17 @@
 ``ndflow.datasets.load`` and ``ndflow.keras.datasets``)."""
 
 import collections
+import hashlib
 import os
 import pathlib
 
 import numpy as np
 
-from ndflow.datasets import formats
+from ndflow.datasets import formats, registry
 from ndflow.datasets.download import CorruptFileError, get_data_dir, load_files
 
 __all__ = ["cifar10", "cifar100", "horses_or_humans", "housing", "idx_images", "imdb_sequences",
-           "imdb_texts"]
+           "imdb_texts", "reuters_sequences", "reuters_word_index"]
 
 
 def idx_images(dataset: str, **fetch_args) -> dict:
@@ -150,6 +151,33 @@ def imdb_sequences(**fetch_args) -> tuple:
         out[k] = ([flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])], arrays[f"{k}_label"])
     words = _unpack_strings(arrays["vocab"], arrays["vocab_offsets"])
     return out, {w: i + 1 for i, w in enumerate(words)}
+
+
+# -- Reuters ------------------------------------------------------------------------------
+def _reuters_file(name: str):
+    return next(f for f in registry.REUTERS if f.name == name)
+
+
+def reuters_sequences(**fetch_args) -> tuple:
+    """``(sequences list of int lists, labels)``: the 11228 newswires of Keras's
+    ``reuters.npz`` as word ranks (1 = most frequent) and their topics (0 to 45)."""
+    return load_files("reuters", lambda paths: formats.read_sequences_npz(paths[0]),
+                      files=(_reuters_file("reuters.npz"),), **fetch_args)
+
+
+def reuters_word_index(**fetch_args) -> dict:
+    """``{word: rank}`` of Keras's ``reuters_word_index.json``."""
+    file = _reuters_file("reuters_word_index.json")
+
+    def parse(paths):
+        if file.md5:
+            digest = hashlib.md5(paths[0].read_bytes(), usedforsecurity=False).hexdigest()
+            if digest != file.md5:
+                raise CorruptFileError(paths[0], f"MD5 sum {digest} is not the pinned "
+                                                 f"{file.md5}")
+        return formats.read_word_index(paths[0])
+
+    return load_files("reuters", parse, files=(file,), **fetch_args)
 
 
 def cache_dir(dataset: str, data_dir=None) -> pathlib.Path:

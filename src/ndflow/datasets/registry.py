@@ -1,21 +1,24 @@
 """Where each dataset's files come from, with their pinned SHA-256 sums.
 
-A ``None`` checksum means no sum is pinned yet: the file is used as downloaded (its
-parse still checks its structure) and the download logs the digest to pin.
+A ``None`` checksum means no SHA-256 sum is pinned: the file is used as downloaded (its
+parse still checks its structure, and its ``md5`` sum where the publisher pins only that)
+and the download logs the digest to pin.
 """
 
 from dataclasses import dataclass
 
-__all__ = ["REGISTRY", "RemoteFile"]
+__all__ = ["REGISTRY", "REUTERS", "RemoteFile"]
 
 
 @dataclass(frozen=True)
 class RemoteFile:
-    """One file of a dataset: the name it has in the cache, its URL and SHA-256 sum."""
+    """One file of a dataset: the name it has in the cache, its URL and SHA-256 sum (and the
+    MD5 sum its parser checks, for a file whose publisher pins no SHA-256)."""
 
     name: str
     url: str
     sha256: str | None
+    md5: str | None = None
 
 
 def _files(base: str, sums: dict) -> tuple:
@@ -64,10 +67,24 @@ BOSTON_HOUSING = _files("https://archive.ics.uci.edu/ml/machine-learning-databas
     "housing.data": "baadf72995725d76efe787b664e1f083388c79ba21ef9a7990d87f774184735a",
 })
 
+# The sums tensorflow-datasets pins (url_checksums/horses_or_humans.txt; 149574867 and
+# 11480187 bytes).
 HORSES_OR_HUMANS = _files("https://storage.googleapis.com/download.tensorflow.org/data/", {
-    "horse-or-human.zip": None,  # checksum to pin on first verified download
-    "validation-horse-or-human.zip": None,  # checksum to pin on first verified download
+    "horse-or-human.zip": "e2e6f70d3d549c5dd10a57165e55af253ee66ad750403f95c0fb76bb943633a9",
+    "validation-horse-or-human.zip":
+        "ae5fff2f4f5554791f05358108e2e05d9801b191f1896ea101402f0e7f6c32c0",
 })
+
+# Keras's prepared Reuters set and its word index, with the sums Keras pins (only an MD5 for
+# the word index). Each loader fetches just the file it reads (catalog.reuters_sequences,
+# catalog.reuters_word_index), so the pair is not a REGISTRY entry fetched as a whole.
+_KERAS_DATASETS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+REUTERS = (
+    RemoteFile("reuters.npz", _KERAS_DATASETS + "reuters.npz",
+               "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916"),
+    RemoteFile("reuters_word_index.json", _KERAS_DATASETS + "reuters_word_index.json", None,
+               md5="4d44cc38712099c9e383dc6e5f11a921"),
+)
 
 REGISTRY = {
     "mnist": MNIST,
