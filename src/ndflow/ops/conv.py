@@ -265,10 +265,15 @@ def _lowest(dtype):
 
 
 def _max_pool_forward(x, ksize, strides, pads):
+    # one np.maximum per kernel offset over strided views: several times faster than a
+    # multi-axis max over a window view
     xp = _pad(x, pads, _lowest(x.dtype))
     out = _out_size(xp.shape[1:-1], ksize, strides, (1,) * len(ksize))
-    win = _windows(xp, ksize, strides, (1,) * len(ksize), out)
-    return win.max(axis=tuple(range(1 + len(out), 1 + 2 * len(out))))
+    offsets = itertools.product(*map(range, ksize))
+    y = xp[_offset(next(offsets), out, strides, (1,) * len(ksize))].copy()
+    for k in offsets:
+        np.maximum(y, xp[_offset(k, out, strides, (1,) * len(ksize))], out=y)
+    return y
 
 
 def _first_max_masks(x, y, ksize, strides, pads):
@@ -277,11 +282,15 @@ def _first_max_masks(x, y, ksize, strides, pads):
     xp = _pad(x, pads, _lowest(x.dtype))
     out = y.shape[1:-1]
     ones = (1,) * len(ksize)
-    taken = np.zeros_like(y, dtype=bool)
+    taken = None
     for k in itertools.product(*map(range, ksize)):
         cells = _offset(k, out, strides, ones)
-        hit = (xp[cells] == y) & ~taken
-        taken |= hit
+        hit = np.equal(xp[cells], y)
+        if taken is None:
+            taken = hit.copy()
+        else:
+            np.greater(hit, taken, out=hit)  # a maximum not already taken
+            taken |= hit
         yield cells, hit
 
 
@@ -290,8 +299,12 @@ def _max_pool_grad_forward(g, x, y, ksize, strides, pads):
     padded = (x.shape[0], *(d + lo + hi for d, (lo, hi) in zip(x.shape[1:-1], pads)),
               x.shape[-1])
     dxp = np.zeros_like(g, shape=padded)
+    disjoint = all(s >= k for s, k in zip(strides, ksize))  # windows never share a cell
     for cells, hit in _first_max_masks(x, y, ksize, strides, pads):
-        dxp[cells] += g * hit
+        if disjoint:
+            np.multiply(g, hit, out=dxp[cells])
+        else:
+            dxp[cells] += g * hit
     return dxp[_interior(x.shape, pads)] if padded != x.shape else dxp
 
 
