@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import ndflow as nd
+from ndflow import keras
 from ndflow.keras import Input, layers
 from tests.keras.contract import check_layer
 
@@ -90,3 +92,29 @@ def test_dense_on_a_rank_1_input_and_on_mismatched_dtypes():
     np.testing.assert_allclose(layer(nd.constant([1.0, 2.0, 3.0])).numpy(), [6.0, 6.0])
     # float64 data is cast to the layer's float32 before the op
     assert layer(np.ones((1, 3))).dtype == nd.float32
+
+
+class _Bilinear(keras.layers.Layer):
+    """A layer with two inputs whose build names both shapes, Keras 3 style."""
+
+    def build(self, a_shape, b_shape):
+        self.w = self.add_weight(shape=(a_shape[-1], b_shape[-1]), name="w",
+                                 initializer="ones")
+
+    def call(self, a, b):
+        return nd.reduce_sum(nd.matmul(a, self.w) * b, axis=-1, keepdims=True)
+
+
+def test_build_receives_the_shape_of_each_named_argument():
+    a, b = np.ones((2, 3), np.float32), np.ones((2, 5), np.float32)
+    eager = _Bilinear()
+    np.testing.assert_allclose(eager(a, b).numpy(), [[15.0], [15.0]])
+    assert tuple(eager.w.shape) == (3, 5)
+    keyword = _Bilinear()
+    keyword(a, b=b)
+    assert tuple(keyword.w.shape) == (3, 5)
+    ia, ib = keras.Input((3,)), keras.Input((5,))
+    layer = _Bilinear()
+    model = keras.Model([ia, ib], layer(ia, ib))
+    assert tuple(layer.w.shape) == (3, 5)
+    np.testing.assert_allclose(model.predict([a, b], verbose=0), [[15.0], [15.0]])

@@ -226,9 +226,16 @@ class Layer:
         """The mask the outputs carry: the input mask if the layer supports masking."""
         return mask if self.supports_masking else None
 
-    def _maybe_build(self, shapes):
+    def _maybe_build(self, shapes, args=(), kwargs=None):
+        """Build from the first input's ``shapes``; a ``build(self, a_shape, b_shape)``
+        naming several ``<arg>_shape`` parameters gets each call argument's shape, as in
+        Keras 3."""
         if not self.built:
-            self.build(shapes)
+            names = _build_arguments(type(self))
+            if names and (len(args) > 1 or kwargs):
+                self.build(**_named_shapes(type(self), names, shapes, args, kwargs or {}))
+            else:
+                self.build(shapes)
             self.built = True
 
     def __call__(self, *args, **kwargs):
@@ -245,7 +252,7 @@ class Layer:
                 raise ValueError(f"Layer '{self.name}' was called without inputs")
             inputs = self._convert_inputs(first)
         if not self.built:
-            self._maybe_build(_shapes(inputs))
+            self._maybe_build(_shapes(inputs), args, kwargs)
         self._activity_losses = []
         mask = getattr(first, "_keras_mask", None) if type(first) is Tensor \
             else _input_mask(first)
@@ -380,6 +387,40 @@ def _set_masks(outputs, masks):
 def _shapes(inputs):
     return nest.map_structure(lambda t: None if t is None else tuple(t.shape), inputs) \
         if nest.is_nested(inputs) else tuple(inputs.shape)
+
+
+_BUILD_ARGS: dict = {}
+
+
+def _build_arguments(cls):
+    """The call arguments named by ``cls.build``'s ``<arg>_shape`` parameters, when it
+    has more than one (else None)."""
+    names = _BUILD_ARGS.get(cls, False)
+    if names is False:
+        params = list(inspect.signature(cls.build).parameters.values())[1:]
+        names = None
+        if len(params) > 1 and all(p.name.endswith("_shape") for p in params):
+            names = tuple(p.name[:-len("_shape")] for p in params)
+        _BUILD_ARGS[cls] = names
+    return names
+
+
+def _named_shapes(cls, names, first_shapes, args, kwargs) -> dict:
+    """``{'<arg>_shape': shape}`` for the call arguments ``build`` names; the first
+    parameter falls back to the first input's shapes."""
+    try:
+        given = inspect.signature(cls.call).bind_partial(None, *args, **kwargs).arguments
+    except TypeError:
+        given = {}
+    shapes = {}
+    for i, name in enumerate(names):
+        if name in given and given[name] is not None:
+            shapes[f"{name}_shape"] = nest.map_structure(
+                lambda t: None if t is None else tuple(np.shape(t) if not hasattr(t, "shape")
+                                                       else t.shape), given[name])
+        elif i == 0:
+            shapes[f"{name}_shape"] = first_shapes
+    return shapes
 
 
 def _symbolic(kwargs) -> bool:

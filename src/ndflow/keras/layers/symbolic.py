@@ -113,7 +113,7 @@ def symbolic_call(layer, args, kwargs):
                              "(keras.Input) and concrete tensors; use only Input-derived "
                              "tensors when defining a functional model")
     input_shapes = _shape_structure(args[0])
-    layer._maybe_build(input_shapes)
+    layer._maybe_build(input_shapes, args, kwargs)
     specs = _output_specs(layer, args, kwargs, input_shapes)
     node = Node(layer, args, kwargs)
     flat = nest.flatten(specs) if not isinstance(specs, _Spec) else [specs]

@@ -70,13 +70,13 @@ class Model(Trainer, Layer):
             self.built = False
             raise
 
-    def _maybe_build(self, shapes):
+    def _maybe_build(self, shapes, args=(), kwargs=None):
         # A subclassed model's layers build themselves during its first call; only a
         # user-defined ``build`` needs calling first.
         if not self.built:
             self._build_input_shape = _batchless(shapes)
             if type(self).build is not Model.build:
-                self.build(shapes)
+                super()._maybe_build(shapes, args, kwargs)
             self.built = True
 
     def get_build_config(self):
