@@ -134,7 +134,9 @@ class Trainer:
             val = data_adapter.adapt(vx, vy, vw, validation_batch_size or batch_size,
                                      steps=validation_steps)
         verbose = 1 if verbose == "auto" else int(verbose)
-        steps = steps_per_epoch or train.num_batches
+        # a gradient-free optimizer (ndflow.evolve.Genetic) runs each epoch as one step
+        evolves = getattr(self.optimizer, "runs_generations", False)
+        steps = 1 if evolves else steps_per_epoch or train.num_batches
         history = History()
         callback_list = CallbackList(
             [history, *(callbacks or []), *([ProgbarLogger(verbose)] if verbose else [])],
@@ -152,7 +154,13 @@ class Trainer:
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             logs = {}
-            for step, batch in enumerate(train.batches()):
+            if evolves:
+                if batch_hooks:
+                    callback_list.on_train_batch_begin(0)
+                logs = self.optimizer.run_generation(self, train)
+                if batch_hooks:
+                    callback_list.on_train_batch_end(0, logs)
+            for step, batch in enumerate(() if evolves else train.batches()):
                 if batch_hooks:
                     callback_list.on_train_batch_begin(step)
                 logs = self.train_step(batch)
