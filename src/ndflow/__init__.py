@@ -41,6 +41,7 @@ from ndflow.core.errors import InvalidArgumentError
 from ndflow.core.shape import TensorShape
 from ndflow.core.tensor import Tensor, is_tensor
 from ndflow.core.variable import Variable
+from ndflow.graph import TensorSpec, cond, function, while_loop
 from ndflow.ops.array import *
 from ndflow.ops.cast import cast
 from ndflow.ops.creation import *
@@ -51,7 +52,8 @@ from ndflow.ops.reduction import *
 __version__ = "0.1.0"
 
 
-_LAZY_SUBMODULES = ("data", "datasets", "keras")  # imported on first use: fast import
+# imported on first use: a fast import
+_LAZY_SUBMODULES = ("data", "datasets", "evolve", "keras", "physics")
 
 
 def __getattr__(name):

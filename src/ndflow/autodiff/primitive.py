@@ -145,6 +145,30 @@ def _read(variable, recorders):
     return snapshot
 
 
+def array_tracer():
+    """The graph tracer recording now, when it is the only recorder (else None).
+
+    Code that computes on raw arrays outside primitives (a tape's first-order backward
+    pass, an optimizer update) hands that computation to the tracer, so a compiled
+    function replays it.
+    """
+    recorders = state.recorders
+    if len(recorders) == 1 and getattr(recorders[0], "traces_arrays", False):
+        return recorders[0]
+    return None
+
+
+def run_on_arrays(name, fn, *arrays, effect=False, **params):
+    """``fn(*arrays, **params)`` on raw arrays; a tracing graph records it as one node.
+
+    ``effect`` marks a call that changes state outside its result (an optimizer update).
+    """
+    tracer = array_tracer()
+    if tracer is not None:
+        return tracer.call_raw(name, fn, arrays, params, effect=effect)
+    return fn(*arrays, **params)
+
+
 def _op_error(prim, arrays, params, error):
     """Build the error a user sees when a primitive's forward fails on their input."""
     if prim.explain is not None:

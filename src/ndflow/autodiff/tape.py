@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from ndflow.autodiff.engine_ops import _sum_to_shape, add_any, reshape, stack, sum_to_shape
-from ndflow.autodiff.primitive import state
+from ndflow.autodiff.primitive import array_tracer, state
 from ndflow.core import nest
 from ndflow.core.convert import convert_to_tensor
 from ndflow.core.tensor import Tensor, wrap
@@ -202,7 +202,9 @@ class GradientTape:
         tensors wrapped for them. Otherwise every rule runs through recorded ops, which
         is what makes gradients of gradients possible.
         """
-        raw = not state.recorders
+        # a graph tracer alone records raw rules as nodes: compiled backward passes
+        tracer = array_tracer()
+        raw = not state.recorders or tracer is not None
         # the walk may itself be recorded on this tape: iterate over copies then
         entries = list(self._entries) if self._recording else self._entries
         reads = dict(self._reads) if self._recording else self._reads
@@ -211,7 +213,7 @@ class GradientTape:
         grads = {}
         for t, seed in zip(targets, seeds):
             if id(t) in reach:
-                _accumulate(grads, t, seed._value if raw else seed, reads, raw)
+                _accumulate(grads, t, seed._value if raw else seed, reads, raw, tracer)
         for prim, args, out, params in reversed(entries):
             key = id(out)
             # An intermediate's gradient is complete once its producer is reached: free it.
@@ -219,12 +221,12 @@ class GradientTape:
             if g is None:
                 continue
             if raw:
-                arg_grads = _raw_rule_grads(prim, g, out, args, params, reach)
+                arg_grads = _raw_rule_grads(prim, g, out, args, params, reach, tracer)
             else:
                 arg_grads = _rule_grads(prim, g, out, args, params, reach)
             for a, ga in zip(args, arg_grads):
                 if ga is not None and id(a) in reach:
-                    _accumulate(grads, a, ga, reads, raw)
+                    _accumulate(grads, a, ga, reads, raw, tracer)
         if raw:  # hand out tensors
             for key in keep:
                 if key in grads:
@@ -333,17 +335,32 @@ def _rule_grads(prim, g, out, args, params, reach):
             for a, rule in zip(args, prim.vjps)]
 
 
-def _raw_rule_grads(prim, g, out, args, params, reach):
+def _raw_rule_grads(prim, g, out, args, params, reach, tracer=None):
     """As ``_rule_grads``, on and to raw arrays (``g`` is one)."""
     if prim.raw_vjp is not None:
         arrays = [a._value if isinstance(a, Tensor) else a for a in args]
         needed = [id(a) in reach for a in args]
+        if tracer is not None:
+            return tracer.call_raw(f"{prim.name}_grad", _RawRule(prim.raw_vjp, needed),
+                                   (g, out._value, *arrays), params)
         return prim.raw_vjp(needed, g, out._value, *arrays, **params)
     results = _rule_grads(prim, wrap(g), out, args, params, reach)
     return [ga._value if isinstance(ga, Tensor) else ga for ga in results]
 
 
-def _accumulate(grads, tensor, g, reads, raw=False):
+class _RawRule:
+    """A raw gradient rule with its argument mask bound, as a graph node's function."""
+
+    __slots__ = ("rule", "needed")
+
+    def __init__(self, rule, needed):
+        self.rule, self.needed = rule, needed
+
+    def __call__(self, g, out, *arrays, **params):
+        return list(self.rule(self.needed, g, out, *arrays, **params))
+
+
+def _accumulate(grads, tensor, g, reads, raw=False, tracer=None):
     """Add ``g`` (reduced to the tensor's shape) into ``grads[id(tensor)]``.
 
     The gradient of a Variable's snapshot goes to the Variable itself (``reads``). With
@@ -357,6 +374,11 @@ def _accumulate(grads, tensor, g, reads, raw=False):
     if raw:
         if not hasattr(g, "shape"):
             g = np.asarray(g)
+        if tracer is not None:
+            if g.shape != shape:
+                g = tracer.call_raw("sum_to_shape", _sum_to_shape, (g, shape), {})
+            grads[key] = g if prev is None else tracer.call_raw("add", np.add, (prev, g), {})
+            return
         if g.shape != shape:
             g = _sum_to_shape(g, shape)
         grads[key] = g if prev is None else prev + g

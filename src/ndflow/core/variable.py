@@ -10,6 +10,9 @@ from ndflow.core.dtypes import as_dtype, to_np_dtype
 from ndflow.core.tensor import Tensor, wrap
 
 _uid = itertools.count()
+# Graph tracers (ndflow.graph) watching reads and assignments while they trace; empty
+# otherwise, so eager code pays one falsy check.
+observers: list = []
 # tf.Variable arguments about distribution and graphs; accepted and ignored here.
 _IGNORED_TF_ARGUMENTS = {"validate_shape", "caching_device", "synchronization", "aggregation",
                          "import_scope", "experimental_enable_variable_lifting"}
@@ -72,24 +75,33 @@ class Variable(Tensor):
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Set the value (same shape and dtype); returns the variable."""
         arr = self._checked(value, "assign")
-        self._value = arr.copy()
+        old, self._value = self._value, arr.copy()
+        if observers:
+            _notify_assign(self, "assign", arr, old)
         return self if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         """Add ``delta`` to the value; returns the variable."""
         arr = self._checked(delta, "assign_add")
-        self._value = self._value + arr
+        old, self._value = self._value, self._value + arr
+        if observers:
+            _notify_assign(self, "assign_add", arr, old)
         return self if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         """Subtract ``delta`` from the value; returns the variable."""
         arr = self._checked(delta, "assign_sub")
-        self._value = self._value - arr
+        old, self._value = self._value, self._value - arr
+        if observers:
+            _notify_assign(self, "assign_sub", arr, old)
         return self if read_value else None
 
     def read_value(self) -> Tensor:
         """Return the current value as an immutable Tensor (a snapshot)."""
-        return wrap(self._value)
+        snapshot = wrap(self._value)
+        for o in observers:
+            o.record_read(self, snapshot)
+        return snapshot
 
     def value(self) -> Tensor:
         return self.read_value()
@@ -111,6 +123,11 @@ class Variable(Tensor):
 
     def __copy__(self):
         return self.__deepcopy__(None)
+
+
+def _notify_assign(variable, kind, value, old):
+    for o in observers:
+        o.record_assign(variable, kind, value, old, variable._value)
 
 
 def _convert(value, dtype):
