@@ -55,6 +55,9 @@ def test_array_protocol(t23):
     assert np.asarray(t23, dtype=np.float64).dtype == np.float64
     assert np.array(t23).shape == (2, 3)
     assert np.sum(t23) == 21
+    # a reduction holds a NumPy scalar: converting it with a dtype still gives an array
+    total = np.asarray(nd.reduce_sum(nd.constant([1.0, 2.0])), dtype=np.float64)
+    assert total.dtype == np.float64 and total.shape == () and total == 3.0
 
 
 def test_numpy_array_on_the_left_gives_a_tensor(t23):

@@ -214,3 +214,23 @@ def test_no_warning_for_a_plain_function():
         warnings.simplefilter("error")
         f(nd.constant(2.0))
         f(nd.constant(3.0))
+
+
+def test_a_data_dependent_shape_is_checked_and_runs_eagerly():
+    from ndflow.autodiff.primitive import run_on_arrays
+
+    def positives(a):
+        return a[a > 0]
+
+    @nd.function
+    def f(x):
+        kept = nd.convert_to_tensor(run_on_arrays("positives", positives, x._value,
+                                                  data_dependent_shape=True))
+        return nd.reduce_sum(kept * 2.0)
+
+    f(nd.constant([1.0, -1.0, 2.0]))
+    np.testing.assert_allclose(f(nd.constant([3.0, 1.0, -2.0])).numpy(), 8.0)  # same shape
+    with pytest.warns(UserWarning, match="shapes inside it change"):
+        for values in ([1.0, 2.0, 3.0], [-1.0, -2.0, 5.0], [4.0, 4.0, 4.0]):
+            out = f(nd.constant(values))
+            np.testing.assert_allclose(out.numpy(), 2 * sum(v for v in values if v > 0))

@@ -158,14 +158,17 @@ def array_tracer():
     return None
 
 
-def run_on_arrays(name, fn, *arrays, effect=False, **params):
+def run_on_arrays(name, fn, *arrays, effect=False, data_dependent_shape=False, **params):
     """``fn(*arrays, **params)`` on raw arrays; a tracing graph records it as one node.
 
-    ``effect`` marks a call that changes state outside its result (an optimizer update).
+    ``effect`` marks a call that changes state outside its result (an optimizer update);
+    ``data_dependent_shape`` a result whose shape can change with the values of the
+    inputs, which a replay then checks.
     """
-    tracer = array_tracer()
-    if tracer is not None:
-        return tracer.call_raw(name, fn, arrays, params, effect=effect)
+    for r in state.recorders:  # tapes beside the tracer do not differentiate this
+        if getattr(r, "traces_arrays", False):
+            return r.call_raw(name, fn, arrays, params, effect=effect,
+                              guard_shape=data_dependent_shape)
     return fn(*arrays, **params)
 
 

@@ -52,7 +52,7 @@ class Tensor:
     def __array__(self, dtype=None, copy=None):
         value = to_numpy(self._value)
         if dtype is not None and np.dtype(dtype) != value.dtype:
-            return value.astype(dtype)
+            return np.asarray(value, dtype=dtype)  # an array also for NumPy scalars
         return np.array(value, copy=True) if copy else np.asarray(value)
 
     def __len__(self):

@@ -18,54 +18,70 @@ from ndflow.core import nest
 from ndflow.core import variable as variable_module
 from ndflow.core.convert import convert_to_tensor
 from ndflow.core.dtypes import as_dtype
+from ndflow.core.shape import TensorShape
 from ndflow.core.tensor import Tensor, wrap
 from ndflow.core.variable import Variable
+from ndflow.graph.ir import GuardFailed
 from ndflow.graph.tracer import Tracer
 
 __all__ = ["ConcreteFunction", "Function", "TensorSpec", "function"]
 
 # TensorFlow warns when one function has been traced this many times.
 RETRACE_WARNING = 5
+# After this many calls whose inner shapes differed from the trace, a function stops
+# trying its graph and runs eagerly.
+GUARD_FAILURES = 3
+# Verified functions: how many differing first traces are taken for warm-up (building
+# weights, creating state) before the function is declared unfit for replay.
+_WARMUP_CALLS = 2
 
 
 class TensorSpec:
-    """The shape and dtype a tensor argument must have (``None``: any size)."""
+    """The shape and dtype a tensor must have (``None`` in the shape: any size)."""
 
     def __init__(self, shape, dtype="float32", name=None):
-        self.shape = None if shape is None else tuple(None if d is None else int(d)
-                                                      for d in shape)
+        self.shape = None if shape is None else TensorShape(shape)
         self.dtype = as_dtype(dtype)
         self.name = name
 
     def is_compatible_with(self, value) -> bool:
-        """Whether a tensor or array fits this spec."""
-        shape = tuple(np.shape(value._value if isinstance(value, Tensor) else value))
-        dtype = value.dtype if isinstance(value, Tensor) else as_dtype(np.asarray(value).dtype)
+        """Whether a tensor, array or spec has this dtype and a shape that fits."""
+        if isinstance(value, (TensorSpec, Tensor)):
+            dtype, shape = as_dtype(value.dtype), value.shape
+        else:
+            array = np.asarray(value)
+            dtype, shape = as_dtype(array.dtype), array.shape
         if dtype != self.dtype:
             return False
-        if self.shape is None:
+        if self.shape is None or shape is None:
             return True
+        shape = tuple(shape)
         return len(shape) == len(self.shape) and all(
-            s is None or s == d for s, d in zip(self.shape, shape))
+            a is None or b is None or a == b for a, b in zip(self.shape, shape))
 
     def __eq__(self, other):
         return (isinstance(other, TensorSpec) and self.shape == other.shape
-                and self.dtype == other.dtype)
+                and self.dtype == other.dtype and self.name == other.name)
 
     def __hash__(self):
-        return hash((self.shape, self.dtype.name))
+        return hash((None if self.shape is None else tuple(self.shape), self.dtype,
+                     self.name))
 
     def __repr__(self):
-        return f"TensorSpec(shape={self.shape}, dtype={self.dtype.name}, name={self.name!r})"
+        shape = None if self.shape is None else tuple(self.shape)
+        return f"TensorSpec(shape={shape}, dtype={self.dtype!r}, name={self.name!r})"
 
 
 class ConcreteFunction:
     """One traced graph of a :class:`Function`, for one input signature."""
 
-    def __init__(self, graph, is_tensor, fallback_reason=None):
+    def __init__(self, graph, is_tensor, fallback_reason=None, pending=False):
         self.graph = graph
         self._is_tensor = is_tensor  # which flat outputs are tensors
         self.fallback_reason = fallback_reason
+        self.pending = pending  # to be checked against a second trace before replaying
+        self.warmups = 0  # traces that differed from the next one so far
+        self.guard_failures = 0
 
     def _run(self, flat_inputs):
         if state.recorders:  # a tape outside records each operation of the replay
@@ -87,8 +103,12 @@ class Function:
     """A Python function compiled per input signature (see the module docstring)."""
 
     def __init__(self, python_function, input_signature=None, reduce_retracing=False,
-                 jit_compile=None, name=None):
+                 jit_compile=None, name=None, verify=False):
         self.python_function = python_function
+        # verify: trace a second call too and replay only if both traces agree (see
+        # _faithful); used where the traced code is not the user's to vouch for
+        self._verify = verify
+        self._verified = False
         self.input_signature = None if input_signature is None else list(input_signature)
         self.reduce_retracing = reduce_retracing
         self.jit_compile = jit_compile
@@ -120,11 +140,28 @@ class Function:
         concrete = self._cache.get(key)
         if concrete is None:
             return self._trace_and_run(args, kwargs, leaves, key)
+        if concrete.pending:
+            return self._check_and_run(concrete, args, kwargs, leaves, key)
         if concrete.fallback_reason is not None or (
                 state.recorders and not concrete.graph.differentiable_replay):
             # the graph holds raw gradient or update steps a tape cannot differentiate
             return self.python_function(*args, **kwargs)
-        return concrete._run(leaves)
+        try:
+            return concrete._run(leaves)
+        except GuardFailed as e:
+            if e.effects_done:
+                raise RuntimeError(f"ndflow.function '{self.name}': {e}, after the graph had "
+                                   "changed variables; give that layer a fixed output "
+                                   "shape") from None
+            concrete.guard_failures += 1
+            if concrete.guard_failures >= GUARD_FAILURES:
+                concrete.fallback_reason = (
+                    f"shapes inside it change from call to call ({e}); a layer with a "
+                    "fixed output shape (e.g. TextVectorization(output_sequence_length=...)) "
+                    "lets it compile")
+                warnings.warn(f"ndflow.function '{self.name}' runs eagerly: "
+                              f"{concrete.fallback_reason}", stacklevel=2)
+            return self.python_function(*args, **kwargs)
 
     def get_concrete_function(self, *args, **kwargs):
         """The traced graph for these arguments (tensors or TensorSpecs), tracing if needed."""
@@ -165,7 +202,30 @@ class Function:
             self._warned.add("fallback")
             warnings.warn(f"ndflow.function '{self.name}' runs eagerly: {reason}",
                           stacklevel=3)
-        self._cache[key] = ConcreteFunction(graph, is_tensor, reason)
+        self._cache[key] = ConcreteFunction(graph, is_tensor, reason,
+                                            pending=self._verify and not self._verified)
+        return result
+
+    def _check_and_run(self, first, args, kwargs, leaves, key):
+        """Trace this second call as well; replay later calls only if the two traces
+        have the same operations and the same captured constants."""
+        self._trace_count -= 1  # a check, not a retrace
+        result = self._trace_and_run(args, kwargs, leaves, key)
+        second = self._cache[key]
+        reason = second.fallback_reason or _unfaithful(first.graph, second.graph)
+        if reason is None:
+            self._verified = True
+            second.pending = False
+        elif second.fallback_reason is None and first.warmups < _WARMUP_CALLS:
+            # the first calls may build weights or state: compare the next two instead
+            second.warmups = first.warmups + 1
+        else:
+            second.pending = False
+            second.fallback_reason = reason
+            if "fallback" not in self._warned:
+                self._warned.add("fallback")
+                warnings.warn(f"ndflow.function '{self.name}' runs eagerly: {reason}",
+                              stacklevel=3)
         return result
 
     def _check_signature(self, args, kwargs):
@@ -199,6 +259,8 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     ``ndflow.while_loop`` for control flow that depends on tensor values.
     """
     def decorate(f):
+        if not callable(f):
+            raise TypeError(f"ndflow.function: expected a function to wrap, got {f!r}")
         return Function(f, input_signature, reduce_retracing or bool(experimental_relax_shapes),
                         jit_compile, name)
 
@@ -206,6 +268,38 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
 
 
 # -- helpers ---------------------------------------------------------------------------
+def _unfaithful(first, second):
+    """Why two traces of one signature differ (None when they agree).
+
+    A value computed from the inputs outside ndflow's ops (with NumPy, or in Python) is
+    captured as a constant; traced on other data it differs, and replaying the graph
+    would reuse the stale value. Different operations mean Python control flow that
+    depends on the data.
+    """
+    if [n.name for n in first.nodes] != [n.name for n in second.nodes]:
+        return ("the operations depend on the data (Python control flow on tensor values; "
+                "use ndflow.cond / ndflow.while_loop)")
+    if first.constants.keys() != second.constants.keys():
+        return "the captured constants differ between two calls"
+    for slot, a in first.constants.items():
+        b = second.constants[slot]
+        if hasattr(a, "shape") != hasattr(b, "shape"):
+            return "the captured constants differ between two calls"
+        if hasattr(a, "shape"):
+            same = np.shape(a) == np.shape(b) and np.array_equal(
+                np.asarray(a), np.asarray(b), equal_nan=np.asarray(a).dtype.kind in "fc")
+        else:
+            try:
+                same = bool(a == b)
+            except Exception:  # an object without a plain equality
+                same = a is b
+        if not same:
+            node = next((n.name for n in second.nodes if slot in n.inputs), "the outputs")
+            return (f"a value computed outside ndflow ops (NumPy or Python on tensor data) "
+                    f"feeds '{node}' as a constant, so a replay would reuse stale data")
+    return None
+
+
 def _tensor_leaves(structure):
     """The tensor leaves of the arguments and the cache key of the call.
 

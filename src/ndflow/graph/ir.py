@@ -9,7 +9,16 @@ another array computation recorded while tracing (``prim`` None).
 
 from ndflow.core import nest
 
-__all__ = ["Graph", "Node", "VariableRead"]
+__all__ = ["Graph", "GuardFailed", "Node", "VariableRead"]
+
+
+class GuardFailed(Exception):
+    """A node computed on raw arrays returned a shape other than when it was traced, so
+    the nodes after it (traced for the old shape) cannot run."""
+
+    def __init__(self, node, shape, effects_done):
+        super().__init__(f"'{node.name}' returned shape {shape}, traced with {node.guard}")
+        self.node, self.shape, self.effects_done = node, shape, effects_done
 
 
 class Node:
@@ -20,10 +29,11 @@ class Node:
     and are never removed or reordered by passes.
     """
 
-    __slots__ = ("name", "fn", "params", "inputs", "outputs", "prim", "multi", "effect")
+    __slots__ = ("name", "fn", "params", "inputs", "outputs", "prim", "multi", "effect",
+                 "guard")
 
     def __init__(self, name, fn, inputs, outputs, params=None, prim=None, multi=False,
-                 effect=False):
+                 effect=False, guard=None):
         self.name = name
         self.fn = fn
         self.inputs = tuple(inputs)
@@ -32,6 +42,9 @@ class Node:
         self.prim = prim
         self.multi = multi
         self.effect = effect
+        # the traced output shape of a raw-array computation whose shape may depend on
+        # the data (a TextVectorization pads to each batch's longest text)
+        self.guard = guard
 
     def __repr__(self):
         ins = ", ".join(f"%{i}" for i in self.inputs)
@@ -103,8 +116,8 @@ class Graph:
         template = [None] * self.num_slots
         for slot, value in self.constants.items():
             template[slot] = value
-        steps = [(n.fn, n.inputs, n.params, n.outputs if n.multi else n.outputs[0], n.multi)
-                 for n in self.nodes]
+        steps = [(n.fn, n.inputs, n.params, n.outputs if n.multi else n.outputs[0], n.multi,
+                  n) for n in self.nodes]
         self._plan = (template, steps)
         return self._plan
 
@@ -114,13 +127,23 @@ class Graph:
         env = template.copy()
         for slot, a in zip(self.input_slots, arrays):
             env[slot] = a
-        for fn, inputs, params, out, multi in steps:
+        for fn, inputs, params, out, multi, node in steps:
             if multi:
                 for slot, value in zip(out, fn(*[env[i] for i in inputs], **params)):
                     env[slot] = value
             else:
-                env[out] = fn(*[env[i] for i in inputs], **params)
+                value = env[out] = fn(*[env[i] for i in inputs], **params)
+                if node.guard is not None and value.shape != node.guard:
+                    raise GuardFailed(node, value.shape, self._effects_before(node))
         return [env[s] for s in self.output_slots]
+
+    def _effects_before(self, node) -> bool:
+        for n in self.nodes:
+            if n is node:
+                return False
+            if n.effect:
+                return True
+        return False
 
     def run_recorded(self, tensors):
         """Replay through ``bind`` so active tapes record every operation."""

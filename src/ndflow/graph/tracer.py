@@ -94,10 +94,11 @@ class Tracer:
         self.nodes.append(Node(f"{kind}:{variable.name}", _ASSIGN[kind](variable), inputs,
                                (self._new(new_array),), effect=True))
 
-    def call_raw(self, name, fn, arrays, params, effect=False):
+    def call_raw(self, name, fn, arrays, params, effect=False, guard_shape=False):
         """Run ``fn(*arrays, **params)`` now and record it; return its result.
 
         A list or tuple result becomes one output slot per entry (None entries stay None).
+        ``guard_shape``: the result's shape may depend on the data, so a replay checks it.
         """
         inputs = [self.slot_of(a) for a in arrays]
         result = fn(*arrays, **params)
@@ -106,7 +107,9 @@ class Tracer:
             self.nodes.append(Node(name, fn, inputs, outs, params, multi=True, effect=effect))
         else:
             out = self._new(result)
-            self.nodes.append(Node(name, fn, inputs, (out,), params, effect=effect))
+            guard = tuple(result.shape) if guard_shape and hasattr(result, "shape") else None
+            self.nodes.append(Node(name, fn, inputs, (out,), params, effect=effect,
+                                   guard=guard))
         return result
 
     # -- result ------------------------------------------------------------------------

@@ -470,14 +470,28 @@ def _one_hot_like(labels, x):
     return (labels[..., None] == xp.arange(x.shape[-1])).astype(x.dtype)
 
 
+# an op (not a constant) so that a compiled step recomputes it from each batch's labels
+one_hot_like_p = primitive("one_hot_like", _one_hot_like)
+
+
 def _sparse_xent_vjp(g, y, labels, x):
-    onehot = wrap(_one_hot_like(labels._value, x._value))
+    onehot = bind(one_hot_like_p, labels, x)
     return _expand(g, -1) * (softmax(x) - onehot)
+
+
+def _sparse_xent_raw_vjp(needed, g, y, labels, x):
+    if not needed[1]:
+        return [None, None]
+    p = _softmax_forward(x, -1)
+    p -= _one_hot_like(labels, x)
+    p *= g[..., None]
+    return [None, p]
 
 
 sparse_xent_p = primitive("sparse_softmax_cross_entropy_with_logits", _sparse_xent_forward,
                           _own_message)
 defvjp(sparse_xent_p, None, _sparse_xent_vjp)
+defvjp_raw(sparse_xent_p, _sparse_xent_raw_vjp)
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):

@@ -15,7 +15,7 @@ import numpy as np
 from ndflow.backend.xp import to_numpy
 from ndflow.core.tensor import Tensor, wrap
 from ndflow.keras.keras_tensor import KerasTensor
-from ndflow.keras.layers.layer import Layer
+from ndflow.keras.layers.layer import Layer, computes_on_arrays
 
 __all__ = ["CategoryEncoding", "Discretization", "Hashing"]
 
@@ -135,6 +135,7 @@ class CategoryEncoding(Layer):
         self.output_mode = output_mode
         self.sparse = bool(sparse)
 
+    @computes_on_arrays
     def call(self, inputs, count_weights=None):
         who = f"CategoryEncoding '{self.name}'"
         values = as_numpy(inputs, who)
@@ -242,6 +243,7 @@ class Hashing(_IndexLayer):
         self.output_mode = output_mode
         self.sparse = bool(sparse)
 
+    @computes_on_arrays
     def call(self, inputs):
         who = f"Hashing '{self.name}'"
         values = as_numpy(inputs, who)
@@ -355,6 +357,7 @@ class Discretization(_IndexLayer):
     def _depth(self):
         return len(self.bin_boundaries) + 1
 
+    @computes_on_arrays
     def call(self, inputs):
         who = f"Discretization '{self.name}'"
         if self.bin_boundaries is None:

@@ -7,17 +7,19 @@ activity regularization and, for symbolic inputs (``keras.Input``), recording th
 in the functional graph.
 """
 
+import functools
 import inspect
 import re
 
 import numpy as np
 
+from ndflow.autodiff.primitive import run_on_arrays, state
 from ndflow.backend.config import floatx
 from ndflow.core import nest
 from ndflow.core.convert import convert_to_tensor
 from ndflow.core.dtypes import as_dtype, to_np_dtype
 from ndflow.core.errors import InvalidArgumentError
-from ndflow.core.tensor import Tensor
+from ndflow.core.tensor import Tensor, wrap
 from ndflow.core.variable import Variable
 from ndflow.keras import constraints as constraints_module
 from ndflow.keras import initializers as initializers_module
@@ -387,6 +389,30 @@ def _set_masks(outputs, masks):
 def _shapes(inputs):
     return nest.map_structure(lambda t: None if t is None else tuple(t.shape), inputs) \
         if nest.is_nested(inputs) else tuple(inputs.shape)
+
+
+def computes_on_arrays(call):
+    """Mark a ``call`` that computes with NumPy or Python (preprocessing of strings and
+    indices) rather than ndflow ops: under ``ndflow.function`` it runs as one graph node
+    on each call's input array, instead of being captured as a constant."""
+    @functools.wraps(call)
+    def traced_call(self, inputs, *args, **kwargs):
+        if not state.recorders or not any(getattr(r, "traces_arrays", False)
+                                          for r in state.recorders):
+            return call(self, inputs, *args, **kwargs)
+
+        def run(array):
+            saved = state.recorders
+            state.recorders = []
+            try:
+                return call(self, wrap(array), *args, **kwargs)._value
+            finally:
+                state.recorders = saved
+
+        array = inputs._value if isinstance(inputs, Tensor) else np.asarray(inputs)
+        return wrap(run_on_arrays(f"{self.name}.call", run, array, data_dependent_shape=True))
+
+    return traced_call
 
 
 _BUILD_ARGS: dict = {}

@@ -27,7 +27,7 @@ from ndflow.keras.layers.categorical import (
     fingerprint64,
     output_spec,
 )
-from ndflow.keras.layers.layer import Layer
+from ndflow.keras.layers.layer import Layer, computes_on_arrays
 
 __all__ = ["IndexLookup", "IntegerLookup", "StringLookup"]
 
@@ -321,6 +321,7 @@ class IndexLookup(Layer):
         if not self._is_string and values.dtype.kind not in "iu":
             raise ValueError(f"{self._who} expects integer inputs, got dtype {values.dtype}")
 
+    @computes_on_arrays
     def call(self, inputs):
         self._check_ready()
         values = as_numpy(inputs, self._who)

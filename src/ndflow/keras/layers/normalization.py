@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 
+from ndflow.autodiff.primitive import run_on_arrays
 from ndflow.core.errors import InvalidArgumentError
 from ndflow.keras import constraints, initializers, regularizers
 from ndflow.keras.layers.layer import Layer
@@ -186,10 +187,9 @@ class BatchNormalization(_ScaleShift):
         if training and self.trainable:
             if mask is None:
                 y = standardize(inputs, self._reduction_axes, self.epsilon)
-                x = inputs._value
-                mean = x.mean(axis=self._reduction_axes)
-                variance = np.square(x - mean.reshape(self._stats_shape(x))).mean(
-                    axis=self._reduction_axes)
+                mean, variance = run_on_arrays("batch_moments", _moments, inputs._value,
+                                               axes=self._reduction_axes,
+                                               shape=self._stats_shape(inputs._value))
             else:
                 y, mean, variance = self._masked_standardize(inputs, mask)
             self._update_moving(mean, variance)
@@ -220,13 +220,12 @@ class BatchNormalization(_ScaleShift):
         return y, reshape(mean, flat)._value, reshape(variance, flat)._value
 
     def _update_moving(self, mean, variance):
-        """The moving averages move on raw arrays: no tape records the update."""
-        m = self.momentum
-        dtype = self.moving_mean._value.dtype
-        self.moving_mean.assign(
-            (self.moving_mean._value * m + mean * (1 - m)).astype(dtype, copy=False))
-        self.moving_variance.assign(
-            (self.moving_variance._value * m + variance * (1 - m)).astype(dtype, copy=False))
+        """The moving averages move on raw arrays (no tape records the update; a compiled
+        training step replays it)."""
+        for moving, stat in ((self.moving_mean, mean), (self.moving_variance, variance)):
+            moving.assign(run_on_arrays("moving_average", _moving_average,
+                                        moving.read_value()._value, stat,
+                                        momentum=self.momentum))
 
     def get_config(self):
         return {
@@ -350,3 +349,13 @@ class UnitNormalization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
+
+
+def _moments(x, axes, shape):
+    """The mean and (biased) variance of ``x`` over ``axes``, each of ``shape``."""
+    mean = x.mean(axis=axes)
+    return [mean, np.square(x - mean.reshape(shape)).mean(axis=axes)]
+
+
+def _moving_average(old, value, momentum):
+    return (old * momentum + value * (1 - momentum)).astype(old.dtype, copy=False)

@@ -18,6 +18,7 @@ from ndflow.keras import activations
 from ndflow.keras.layers.layer import Layer
 from ndflow.keras.layers.rnn_cells import GRUCell, LSTMCell, SimpleRNNCell
 from ndflow.keras.layers.serialization import deserialize_layer, serialize_layer
+from ndflow.ops.cast import cast
 from ndflow.ops.recurrent import (
     FUSED_RNN_ACTIVATIONS,
     gru_sequence,
@@ -76,9 +77,9 @@ class RNN(Layer):
         states = self._initial_states(initial_state, sequences)
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
-        if mask is not None:
-            value = mask._value if isinstance(mask, Tensor) else np.asarray(mask)
-            mask = wrap(value.astype(sequences._value.dtype))
+        if mask is not None:  # an op, so a compiled step follows each batch's mask
+            mask = cast(mask if isinstance(mask, Tensor) else wrap(np.asarray(mask)),
+                        sequences._value.dtype)
         if hasattr(self.cell, "reset_dropout_masks"):
             self.cell.reset_dropout_masks()
         outputs, last, states = self._run(sequences, states, mask, training)

@@ -30,7 +30,7 @@ from ndflow.keras.layers.categorical import (
     check_sparse,
     output_spec,
 )
-from ndflow.keras.layers.layer import Layer
+from ndflow.keras.layers.layer import Layer, computes_on_arrays
 from ndflow.keras.layers.lookup import StringLookup, iter_batches
 
 __all__ = ["TextVectorization"]
@@ -215,6 +215,7 @@ class TextVectorization(Layer):
         lookup._finalize(counts, doc_counts, num_docs[0])
 
     # -- calling -------------------------------------------------------------------------
+    @computes_on_arrays
     def call(self, inputs):
         lookup = self._lookup
         lookup._check_ready()

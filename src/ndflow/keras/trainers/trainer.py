@@ -10,6 +10,7 @@ from ndflow.autodiff.tape import GradientTape
 from ndflow.backend.xp import to_numpy
 from ndflow.core import nest
 from ndflow.core.tensor import Tensor
+from ndflow.graph.function import Function
 from ndflow.keras.callbacks import CallbackList, History, ProgbarLogger
 from ndflow.keras.trainers import data_adapter
 from ndflow.keras.trainers.compile_utils import CompileLoss, CompileMetrics
@@ -44,6 +45,9 @@ class Trainer:
         # compile time (changing `trainable` later needs a new compile).
         self._train_weights = None
         self._loss_layers = None
+        self.run_eagerly = bool(run_eagerly)
+        self.jit_compile = jit_compile
+        self._grad_function = None
         self.compiled = True
         self.stop_training = False
 
@@ -86,16 +90,25 @@ class Trainer:
     def train_step(self, data):
         """One optimization step on a batch: the lecture's GradientTape loop."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
+        if self.run_eagerly or self.jit_compile is False:
+            loss, y_pred, grads = self._loss_and_gradients(x, y, sample_weight)
+        else:  # forward, loss and backward replayed as one graph per batch shape
+            if self._grad_function is None:
+                self._grad_function = Function(self._loss_and_gradients, name="train_step",
+                                               verify=True)
+            loss, y_pred, grads = self._grad_function(x, y, sample_weight)
+        self.optimizer.apply_gradients(zip(grads, self._train_weights))
+        self._loss_tracker.update(loss)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def _loss_and_gradients(self, x, y, sample_weight):
+        """The differentiable part of a training step (what ``jit_compile`` compiles)."""
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight)
-        if self._train_weights is None:
+        if self._train_weights is None:  # after the call: a subclassed model builds in it
             self._train_weights = self.trainable_weights
-        weights = self._train_weights
-        grads = tape.gradient(loss, weights)
-        self.optimizer.apply_gradients(zip(grads, weights))
-        self._loss_tracker.update(loss)
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        return loss, y_pred, tape.gradient(loss, self._train_weights)
 
     def test_step(self, data):
         """Loss and metrics on a batch, without training."""
