@@ -1,0 +1,3 @@
+"""The local dataset mirror of tests/datasets, for the scripts that load datasets."""
+
+from tests.datasets.conftest import mirror, mirror_server  # noqa: F401
