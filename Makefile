@@ -52,8 +52,10 @@ demo: $(BASE_STAMP)
 lint: $(TEST_STAMP)
 	$(VPY) -m ruff check $(LINT_PATHS)
 
+# one BLAS thread: the suite's matrices are small, and on a shared machine extra BLAS
+# threads mostly wait for each other
 test: lint
-	$(VPY) -m pytest $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VPY) -m pytest $(PYTEST_ARGS)
 
 bench: $(BENCH_STAMP)
 	$(VPY) benchmarks/import_time.py
