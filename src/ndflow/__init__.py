@@ -12,6 +12,7 @@ import warnings as _warnings
 from ndflow import linalg, math, nn, random
 from ndflow.autodiff.custom_gradient import custom_gradient
 from ndflow.autodiff.tape import GradientTape, UnconnectedGradients
+from ndflow.backend.allocator import tune_allocator as _tune_allocator
 from ndflow.backend.config import floatx, set_floatx
 from ndflow.backend.xp import set_default_device
 from ndflow.core import nest
@@ -75,3 +76,4 @@ def _silence_numpy_warnings_inside_ndflow():
 
 
 _silence_numpy_warnings_inside_ndflow()
+_tune_allocator()  # freed arrays stay in the process for the next step (see the module)
