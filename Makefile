@@ -1,6 +1,7 @@
 # ndflow developer tasks (GNU make). Needs only python3 >= 3.10 and pip.
 #
-#   make demo    base install (NumPy only) in .venv, then run examples/demo.py
+#   make demo    install ndflow with matplotlib in .venv, then train the course's first
+#                network (examples/demo.py): test accuracy and a training-curve PNG
 #   make test    test install in .venv, ruff, then the whole pytest suite
 #   make lint    ruff only
 #   make bench   import-time and per-op overhead benchmarks against PyTorch and TensorFlow
@@ -20,6 +21,7 @@ LINT_PATHS := src tests benchmarks examples
 BASE_STAMP := $(VENV)/.installed-base
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
+DEMO_STAMP := $(VENV)/.installed-demo
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -42,11 +44,15 @@ $(TEST_STAMP): pyproject.toml | $(VPY)
 	$(VPY) -m pip install -e '.[test]'
 	touch $@ $(BASE_STAMP)
 
+$(DEMO_STAMP): pyproject.toml | $(VPY)
+	$(VPY) -m pip install -e '.[demo]'
+	touch $@ $(BASE_STAMP)
+
 $(BENCH_STAMP): pyproject.toml | $(VPY)
 	$(VPY) -m pip install -e '.[bench]'
 	touch $@
 
-demo: $(BASE_STAMP)
+demo: $(DEMO_STAMP)
 	$(VPY) examples/demo.py
 
 lint: $(TEST_STAMP)
