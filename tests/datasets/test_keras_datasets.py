@@ -92,7 +92,7 @@ def test_sklearn_missing(monkeypatch):
     import sys
     monkeypatch.setitem(sys.modules, "sklearn", None)
     with pytest.raises(ImportError, match="scikit-learn"):
-        kd.iris.load_data()
+        kd.wine.load_data()
 
 
 def test_make_gaussians():
