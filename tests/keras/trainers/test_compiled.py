@@ -97,3 +97,27 @@ def test_a_text_model_compiles_its_preprocessing_as_one_node():
         model.fit(texts, labels, epochs=3, batch_size=8, verbose=0)
     graph = list(model._grad_function._cache.values())[0].graph
     assert sum(n.name.endswith(".call") for n in graph.nodes) == 1
+
+
+def test_a_custom_train_step_runs_eagerly_and_says_so_when_compiling_was_asked_for():
+    class Custom(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(1)
+            self.steps = 0
+
+        def call(self, x):
+            return self.dense(x)
+
+        def train_step(self, data):
+            self.steps += 1  # a Python side effect: must run on every step
+            return super().train_step(data)
+
+    model = Custom()
+    model.compile(optimizer="sgd", loss="mse", jit_compile=True)
+    with pytest.warns(UserWarning, match="train_step is your own"):
+        model.fit(X, Y, epochs=2, batch_size=16, verbose=0)
+    assert model.steps == 8
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said once
+        model.fit(X, Y, epochs=1, batch_size=16, verbose=0)

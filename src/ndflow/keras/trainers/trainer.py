@@ -4,6 +4,8 @@
 step, metrics. ``fit`` is epochs of batches inside callbacks.
 """
 
+import warnings
+
 import numpy as np
 
 from ndflow.autodiff.tape import GradientTape
@@ -101,6 +103,18 @@ class Trainer:
         self._loss_tracker.update(loss)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
+    def _explain_eager_train_step(self):
+        """A custom ``train_step`` runs eagerly; say so once if compiling was asked for."""
+        if (self.jit_compile is True and not self.run_eagerly
+                and type(self).train_step is not Trainer.train_step
+                and not getattr(self, "_told_eager", False)):
+            self._told_eager = True
+            warnings.warn(
+                f"{type(self).__name__}.train_step is your own, so fit runs it eagerly: "
+                "metric and optimizer state it updates outside ndflow ops would not be "
+                "replayed by a graph. Decorate the parts you want compiled with "
+                "ndflow.function.", stacklevel=3)
+
     def _loss_and_gradients(self, x, y, sample_weight):
         """The differentiable part of a training step (what ``jit_compile`` compiles)."""
         with GradientTape() as tape:
@@ -133,6 +147,7 @@ class Trainer:
             validation_batch_size=None, validation_freq=1):
         """Train for ``epochs`` epochs; return the History (``history.history['loss']``)."""
         self._require_compiled()
+        self._explain_eager_train_step()
         if class_weight is not None:
             sample_weight = _class_sample_weights(y, class_weight, sample_weight)
         train = data_adapter.adapt(x, y, sample_weight, batch_size, shuffle, steps_per_epoch)
