@@ -4,7 +4,9 @@
 #                network (examples/demo.py): test accuracy and a training-curve PNG
 #   make test    test install in .venv, ruff, then the whole pytest suite
 #   make lint    ruff only
-#   make bench   import-time and per-op overhead benchmarks against PyTorch and TensorFlow
+#   make bench   ndflow's own benchmarks (a fast subset of the peer benchmark, ndflow only)
+#   make bench-peers   the peer benchmark: ndflow, Keras/TensorFlow and PyTorch interleaved,
+#                in a separate .venv-peers; writes benchmarks/results/<date>.json and .png
 #   make clean   remove caches and build output (distclean also removes .venv)
 #
 # `make PYTHON=python3.12 test` builds the virtual environment with another interpreter
@@ -20,17 +22,25 @@ LINT_PATHS := src tests benchmarks examples
 # needed whenever pyproject.toml changes.
 BASE_STAMP := $(VENV)/.installed-base
 TEST_STAMP := $(VENV)/.installed-test
-BENCH_STAMP := $(VENV)/.installed-bench
+# the peers live in their own environment: TensorFlow and PyTorch are several GB
+PEERS_VENV ?= .venv-peers
+PEERS_PY := $(PEERS_VENV)/bin/python
+PEERS_STAMP := $(PEERS_VENV)/.installed-peers
+# PyTorch's CPU-only wheels; the default ones pull in CUDA libraries (GBs more)
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+PEER_PACKAGES := 'tensorflow-cpu>=2.16' 'keras>=3' 'torch==2.13.0' 'matplotlib>=3.8'
+# e.g. make bench-peers BENCH_ARGS="--workloads iris,mnist --repeats 5"
+BENCH_ARGS ?=
 DEMO_STAMP := $(VENV)/.installed-demo
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
-.PHONY: help demo test lint bench clean distclean
+.PHONY: help demo test lint bench bench-peers clean distclean
 
 help:
-	@echo "make demo | test | lint | bench | clean | distclean   (PYTHON=$(PYTHON))"
+	@echo "make demo | test | lint | bench | bench-peers | clean | distclean   (PYTHON=$(PYTHON))"
 
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,11 +55,14 @@ $(TEST_STAMP): pyproject.toml | $(VPY)
 	touch $@ $(BASE_STAMP)
 
 $(DEMO_STAMP): pyproject.toml | $(VPY)
-	$(VPY) -m pip install -e '.[demo]'
+	$(VPY) -m pip install -e '.[plot]'
 	touch $@ $(BASE_STAMP)
 
-$(BENCH_STAMP): pyproject.toml | $(VPY)
-	$(VPY) -m pip install -e '.[bench]'
+$(PEERS_PY):
+	$(PYTHON) -m venv $(PEERS_VENV)
+
+$(PEERS_STAMP): pyproject.toml | $(PEERS_PY)
+	$(PEERS_PY) -m pip install --extra-index-url $(TORCH_INDEX) -e '.[bench]' $(PEER_PACKAGES)
 	touch $@
 
 demo: $(DEMO_STAMP)
@@ -63,10 +76,13 @@ lint: $(TEST_STAMP)
 test: lint
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VPY) -m pytest $(PYTEST_ARGS)
 
-bench: $(BENCH_STAMP)
-	$(VPY) benchmarks/import_time.py
-	$(VPY) benchmarks/op_overhead.py
-	$(VPY) benchmarks/iris_fit.py
+# ndflow with its limit rows (raw NumPy), printed only; the test install has scikit-learn
+bench: $(TEST_STAMP)
+	$(VPY) benchmarks/peers.py --no-save --frameworks ndflow,ndflow-eager,ndflow-pinn,numpy \
+		--workloads import,op,op_tape,iris,mnist,pinn $(BENCH_ARGS)
+
+bench-peers: $(PEERS_STAMP)
+	$(PEERS_PY) benchmarks/peers.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis src/*.egg-info benchmarks/results

@@ -234,3 +234,27 @@ def test_a_data_dependent_shape_is_checked_and_runs_eagerly():
         for values in ([1.0, 2.0, 3.0], [-1.0, -2.0, 5.0], [4.0, 4.0, 4.0]):
             out = f(nd.constant(values))
             np.testing.assert_allclose(out.numpy(), 2 * sum(v for v in values if v > 0))
+
+
+@pytest.mark.parametrize("make", [lambda: __import__("ndflow").keras.optimizers.SGD(0.1),
+                                  lambda: __import__("ndflow").keras.optimizers.Adam(0.1)])
+def test_optimizer_updates_run_on_every_call(make):
+    def train(compiled):
+        w = nd.Variable([1.0, 2.0])
+        opt = make()
+
+        def step(x):
+            with nd.GradientTape() as tape:
+                loss = nd.reduce_sum((w * x) ** 2)
+            opt.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+            return w * 1.0  # read after the update, inside the graph
+
+        fn = nd.function(step) if compiled else step
+        outs = [fn(nd.constant([1.0, 0.5])).numpy() for _ in range(4)]
+        return w.numpy(), int(opt.iterations.numpy()), outs
+
+    w_graph, steps_graph, outs_graph = train(True)
+    w_eager, steps_eager, outs_eager = train(False)
+    assert steps_graph == steps_eager == 4
+    np.testing.assert_allclose(w_graph, w_eager, rtol=1e-6)
+    np.testing.assert_allclose(outs_graph, outs_eager, rtol=1e-6)

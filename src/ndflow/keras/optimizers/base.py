@@ -29,6 +29,7 @@ import warnings
 
 import numpy as np
 
+from ndflow.autodiff.primitive import run_on_arrays
 from ndflow.backend.config import floatx
 from ndflow.core.tensor import Tensor
 from ndflow.core.variable import Variable
@@ -362,13 +363,21 @@ class Optimizer:
         arrays, kept = self._filter(grads, variables)
         if arrays is None:
             return
+        sources = [g._value if isinstance(g, Tensor) else g for g in grads if g is not None]
+        # inside ndflow.function the update is one graph node, run on every call
+        run_on_arrays(f"{self.name}.apply", self._update_from, *sources, variables=kept,
+                      effect=True)
+
+    def _update_from(self, *gradients, variables):
+        """One update step from raw gradients (converted to the variables' dtypes)."""
+        arrays = [_gradient_array(g, v) for g, v in zip(gradients, variables)]
         self._sync_step()
         if self.gradient_accumulation_steps:
-            arrays = self._accumulate(arrays, kept)
+            arrays = self._accumulate(arrays, variables)
             if arrays is None:
                 self._count_step()
                 return
-        self._apply_arrays(arrays, kept)
+        self._apply_arrays(arrays, variables)
 
     def _filter(self, grads, variables):
         """Gradient arrays (in the variables' dtypes) and their variables, Nones dropped."""
