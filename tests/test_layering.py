@@ -2,8 +2,8 @@
 
 The layers, bottom up (DESIGN.md):
 
-    backend -> core -> autodiff -> ops -> package namespaces -> testing -> graph -> data
-    -> keras -> (compat, evolve, physics, cli)
+    backend -> core -> autodiff -> ops -> package namespaces -> testing -> graph -> utils
+    -> data -> keras -> (compat, evolve, physics, cli)
 
 The package namespaces are the top-level namespace modules (``math.py``, ``nn.py``,
 ``random.py``, ``linalg.py`` ...). ``ndflow/__init__.py`` is the facade above every layer:
@@ -26,6 +26,7 @@ LAYERS = [
     ("<namespace>",),
     ("testing",),
     ("graph",),
+    ("utils",),
     ("data",),
     ("datasets",),
     ("keras",),

@@ -54,7 +54,7 @@ __version__ = "0.1.0"
 
 
 # imported on first use: a fast import
-_LAZY_SUBMODULES = ("data", "datasets", "evolve", "keras", "physics")
+_LAZY_SUBMODULES = ("data", "datasets", "evolve", "keras", "physics", "utils")
 
 
 def __getattr__(name):

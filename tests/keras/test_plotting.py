@@ -1,4 +1,10 @@
+"""Plots: learning curves (plot_history) and model graphs (plot_model, model_to_dot)."""
+
 import builtins
+import os
+import re
+import stat
+import sys
 
 import numpy as np
 import pytest
@@ -6,7 +12,8 @@ import pytest
 from ndflow import keras
 from ndflow.keras import layers
 from ndflow.keras.callbacks import History
-from ndflow.keras.utils import plot_history
+from ndflow.keras.utils import model_to_dot, plot_history, plot_model
+from ndflow.keras.utils.model_visualization import layer_graph
 
 needs_matplotlib = pytest.mark.usefixtures("pyplot")
 
@@ -98,3 +105,111 @@ def test_clear_error_without_matplotlib(monkeypatch):
         history.plot()
     with pytest.raises(ImportError, match="matplotlib"):
         plot_history(history)
+
+
+# -- plot_model / model_to_dot on real models ----------------------------------------------------
+def _dot_labels(dot):
+    return {m[1]: m[2].replace("\\n", "\n")
+            for m in re.finditer(r'^\s*"([^"]+)" \[label="((?:[^"\\]|\\.)*)"\];', dot, re.M)}
+
+
+def _dot_edges(dot):
+    return set(re.findall(r'^\s*"([^"]+)" -> "([^"]+)";', dot, re.M))
+
+
+def _mlp():
+    return keras.Sequential([layers.Dense(8, activation="relu", input_shape=(4,), name="h"),
+                             layers.Dropout(0.1, name="drop"),
+                             layers.Dense(3, activation="softmax", name="probs")], name="mlp")
+
+
+def test_model_to_dot_of_a_sequential_model():
+    dot = model_to_dot(_mlp(), show_shapes=True, show_dtype=True,
+                       show_layer_activations=True, show_trainable=True)
+    assert dot.startswith('digraph "mlp" {')
+    assert _dot_labels(dot) == {
+        "h": "h (Dense)\nactivation: relu\ninput shape: (None, 4)\noutput shape: (None, 8)\n"
+             "dtype: float32\ntrainable: True",
+        "drop": "drop (Dropout)\ninput shape: (None, 8)\noutput shape: (None, 8)\n"
+                "dtype: float32\ntrainable: True",
+        "probs": "probs (Dense)\nactivation: softmax\ninput shape: (None, 8)\n"
+                 "output shape: (None, 3)\ndtype: float32\ntrainable: True"}
+    assert _dot_edges(dot) == {("h", "drop"), ("drop", "probs")}
+
+
+def test_model_to_dot_of_a_functional_model_with_branches():
+    inputs = keras.Input((5,), name="x")
+    left = layers.Dense(3, name="left")(inputs)
+    right = layers.Dense(3, name="right")(inputs)
+    merged = layers.Concatenate(name="merge")([left, right])
+    model = keras.Model(inputs, layers.Dense(1, name="y")(merged))
+    dot = model_to_dot(model, show_shapes=True)
+    assert _dot_edges(dot) == {("x", "left"), ("x", "right"), ("left", "merge"),
+                               ("right", "merge"), ("merge", "y")}
+    labels = _dot_labels(dot)
+    assert labels["merge"] == ("merge (Concatenate)\ninput shape: (None, 3), (None, 3)\n"
+                               "output shape: (None, 6)")
+    assert labels["x"] == "x (InputLayer)\noutput shape: (None, 5)"
+
+
+def test_model_to_dot_of_a_subclassed_model_draws_its_layers_in_order():
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__(name="net")
+            self.first = layers.Dense(4, name="first")
+            self.second = layers.Dense(2, name="second")
+
+        def call(self, x):
+            return self.second(self.first(x))
+
+    model = Net()
+    model(np.zeros((2, 3), np.float32))
+    dot = model_to_dot(model)
+    assert list(_dot_labels(dot)) == ["first", "second"]
+    assert _dot_edges(dot) == {("first", "second")}
+
+
+def test_model_to_dot_expands_a_nested_sequential_model():
+    inner = keras.Sequential([layers.Dense(2, name="a"), layers.Dense(2, name="b")],
+                             name="block")
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(3, name="first"), inner,
+                              layers.Dense(1, name="last")])
+    collapsed = model_to_dot(model, show_shapes=True)
+    assert _dot_edges(collapsed) == {("first", "block"), ("block", "last")}
+    assert "output shape: (None, 2)" in _dot_labels(collapsed)["block"]
+    expanded = model_to_dot(model, expand_nested=True)
+    assert 'subgraph "cluster_block" {' in expanded
+    assert _dot_edges(expanded) == {("first", "block/a"), ("block/a", "block/b"),
+                                    ("block/b", "last")}
+    nodes, edges = layer_graph(model)
+    assert [path for path, _ in nodes] == ["first", "block/a", "block/b", "last"]
+    assert set(edges) == _dot_edges(expanded)
+
+
+def test_layer_range_draws_part_of_the_model():
+    dot = model_to_dot(_mlp(), layer_range=["drop", "pro.*"])
+    assert list(_dot_labels(dot)) == ["drop", "probs"]
+    assert _dot_edges(dot) == {("drop", "probs")}
+    with pytest.raises(ValueError, match=r"selects no layers.*\['h', 'drop', 'probs'\]"):
+        model_to_dot(_mlp(), layer_range=["probs", "h"])
+    with pytest.raises(ValueError, match="list of two layer names"):
+        model_to_dot(_mlp(), layer_range="h")
+
+
+def test_unknown_keyword_arguments_are_refused():
+    with pytest.raises(ValueError, match=r"unrecognized keyword arguments \['show_colors'\]"):
+        plot_model(_mlp(), to_file="unused.png", show_colors=True)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in `dot` is a shell script")
+def test_plot_model_renders_with_the_dot_program(tmp_path, monkeypatch):
+    program = tmp_path / "dot"
+    program.write_text(f'#!/bin/sh\ncat > "{tmp_path}/seen.dot"\nprintf "IMAGE %s" "$1"\n')
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
+    model = _mlp()
+    assert plot_model(model, to_file=tmp_path / "mlp.png", show_shapes=True) is None
+    assert (tmp_path / "mlp.png").read_bytes() == b"IMAGE -Tpng"
+    assert (tmp_path / "seen.dot").read_text() == model_to_dot(
+        model, show_shapes=True, show_layer_names=False)

@@ -103,8 +103,10 @@ class Function:
     """A Python function compiled per input signature (see the module docstring)."""
 
     def __init__(self, python_function, input_signature=None, reduce_retracing=False,
-                 jit_compile=None, name=None, verify=False):
+                 jit_compile=None, name=None, verify=False, optimize=True):
         self.python_function = python_function
+        # optimize: run graph.passes on each trace (True: the default passes, or a list)
+        self._optimize = optimize
         # verify: trace a second call too and replay only if both traces agree (see
         # _faithful); used where the traced code is not the user's to vouch for
         self._verify = verify
@@ -126,7 +128,7 @@ class Function:
         if bound is None:
             bound = Function(self.python_function.__get__(instance, owner),
                              self.input_signature, self.reduce_retracing, self.jit_compile,
-                             self.name)
+                             self.name, optimize=self._optimize)
             instance.__dict__[f"_ndflow_function_{self.name}"] = bound
         return bound
 
@@ -197,6 +199,10 @@ class Function:
         flat_out = nest.flatten(result)
         is_tensor = [isinstance(o, Tensor) for o in flat_out]
         graph = tracer.graph(flat_out, result)
+        if self._optimize and not tracer.problems:
+            from ndflow.graph.passes import DEFAULT, optimize
+
+            graph = optimize(graph, DEFAULT if self._optimize is True else self._optimize)
         reason = "; ".join(tracer.problems) or None
         if reason is not None and "fallback" not in self._warned:
             self._warned.add("fallback")
@@ -251,18 +257,19 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
              reduce_retracing=False, experimental_implements=None,
              experimental_autograph_options=None, experimental_attributes=None,
              experimental_relax_shapes=None, experimental_compile=None,
-             experimental_follow_type_hints=None, name=None):
+             experimental_follow_type_hints=None, name=None, optimize=True):
     """Compile ``func`` into graphs, one per input signature, as ``tf.function``.
 
     Works as ``@function`` and ``@function(input_signature=[...])``. Python control flow
     and side effects run while tracing only; use ``ndflow.cond`` and
-    ``ndflow.while_loop`` for control flow that depends on tensor values.
+    ``ndflow.while_loop`` for control flow that depends on tensor values. Each graph is
+    optimised by ``ndflow.graph.passes`` (``optimize=False``: replayed as traced).
     """
     def decorate(f):
         if not callable(f):
             raise TypeError(f"ndflow.function: expected a function to wrap, got {f!r}")
         return Function(f, input_signature, reduce_retracing or bool(experimental_relax_shapes),
-                        jit_compile, name)
+                        jit_compile, name, optimize=optimize)
 
     return decorate if func is None else decorate(func)
 

@@ -71,7 +71,7 @@ class Graph:
     """A traced computation: run it with :meth:`run` on the flat input arrays."""
 
     def __init__(self, num_slots, constants, input_slots, nodes, output_slots,
-                 output_structure, name="graph"):
+                 output_structure, name="graph", shapes=None):
         self.num_slots = num_slots
         self.constants = dict(constants)  # slot -> array captured while tracing
         self.input_slots = list(input_slots)
@@ -79,6 +79,11 @@ class Graph:
         self.output_slots = list(output_slots)
         self.output_structure = output_structure
         self.name = name
+        # slot -> (shape, dtype) of the value seen while tracing, for drawings
+        self.shapes = dict(shapes or {})
+        # {node: slots no later node reads}, dropped after it runs so their memory can
+        # be reused at once (set by graph.passes.buffers; None: keep all to the end)
+        self.release = None
         self._plan = None
 
     # -- inspection ------------------------------------------------------------------
@@ -101,23 +106,25 @@ class Graph:
         lines.append(f"  return {', '.join(f'%{s}' for s in self.output_slots)}")
         return "\n".join(lines)
 
-    def to_dot(self) -> str:
+    def to_dot(self, **options) -> str:
         """The graph in Graphviz DOT: operations are nodes, edges carry values."""
         from ndflow.graph.dot import to_dot
 
-        return to_dot(self)
+        return to_dot(self, **options)
 
     # -- running -----------------------------------------------------------------------
     def invalidate(self):
         """Forget the compiled plan (call after changing ``nodes``)."""
         self._plan = None
+        self.release = None
 
     def _compile(self):
         template = [None] * self.num_slots
         for slot, value in self.constants.items():
             template[slot] = value
+        release = self.release or {}
         steps = [(n.fn, n.inputs, n.params, n.outputs if n.multi else n.outputs[0], n.multi,
-                  n) for n in self.nodes]
+                  n, release.get(n, ())) for n in self.nodes]
         self._plan = (template, steps)
         return self._plan
 
@@ -127,7 +134,7 @@ class Graph:
         env = template.copy()
         for slot, a in zip(self.input_slots, arrays):
             env[slot] = a
-        for fn, inputs, params, out, multi, node in steps:
+        for fn, inputs, params, out, multi, node, drop in steps:
             if multi:
                 for slot, value in zip(out, fn(*[env[i] for i in inputs], **params)):
                     env[slot] = value
@@ -135,6 +142,9 @@ class Graph:
                 value = env[out] = fn(*[env[i] for i in inputs], **params)
                 if node.guard is not None and value.shape != node.guard:
                     raise GuardFailed(node, value.shape, self._effects_before(node))
+            if drop:
+                for slot in drop:
+                    env[slot] = None
         return [env[s] for s in self.output_slots]
 
     def _effects_before(self, node) -> bool:

@@ -26,6 +26,7 @@ class Tracer:
         self.constants = {}
         self.input_slots = []
         self.problems = []  # why replaying this trace would not be faithful
+        self.shapes = {}  # slot -> (shape, dtype), for drawings of the graph
         self._slots = {}  # id(array) -> slot
         self._alive = []  # keeps traced arrays alive so their ids stay unique
         self._count = 0
@@ -37,6 +38,7 @@ class Tracer:
         if hasattr(array, "shape"):  # arrays and NumPy scalars; Python ints may be shared
             self._slots[id(array)] = slot
             self._alive.append(array)
+            self.shapes[slot] = (array.shape, getattr(array, "dtype", None))
         return slot
 
     def add_input(self, tensor):
@@ -117,7 +119,7 @@ class Tracer:
         """The :class:`Graph` whose outputs are the flat ``outputs`` (tensors or values)."""
         output_slots = [self.slot_of(o) for o in outputs]
         return Graph(self._count, self.constants, self.input_slots, self.nodes, output_slots,
-                     structure, self.name)
+                     structure, self.name, self.shapes)
 
 
 class _ValueBefore(VariableRead):

@@ -10,8 +10,9 @@ from ndflow.keras.callbacks.learning_rate_scheduler import LearningRateScheduler
 from ndflow.keras.callbacks.model_checkpoint import ModelCheckpoint
 from ndflow.keras.callbacks.progbar_logger import ProgbarLogger
 from ndflow.keras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from ndflow.keras.callbacks.tensorboard import TensorBoard
 from ndflow.keras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = ["BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping",
            "History", "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint",
-           "ProgbarLogger", "ReduceLROnPlateau", "TerminateOnNaN"]
+           "ProgbarLogger", "ReduceLROnPlateau", "TensorBoard", "TerminateOnNaN"]

@@ -16,11 +16,10 @@ neither is there, ``plot_model`` writes the DOT text next to the requested file 
 name, ``.dot``) and warns, saying how to render it.
 """
 
-import os
-import shutil
-import subprocess
-import tempfile
-import warnings
+import re
+
+from ndflow.utils.render import draw
+from ndflow.utils.render import find_renderer as _find_renderer
 
 __all__ = ["model_to_dot", "plot_model"]
 
@@ -92,6 +91,49 @@ def _edges(model, layers) -> list:
     return list(zip(names[:-1], names[1:]))
 
 
+def layer_graph(model, prefix=""):
+    """The model's layers as ``(path, layer)`` nodes and ``(path, path)`` edges, nested
+    models expanded with their layers named ``<model name>/<layer name>``."""
+    nodes, edges = [], []
+    _expand(model, prefix, nodes, edges)
+    return nodes, edges
+
+
+def _expand(model, prefix, nodes, edges):
+    layers = _model_layers(model)
+    ends = {}  # layer name -> (paths edges into it reach, paths edges out of it leave)
+    for layer in layers:
+        path = prefix + layer.name
+        if getattr(layer, "layers", None):
+            ends[layer.name] = _expand(layer, path + "/", nodes, edges)
+        else:
+            nodes.append((path, layer))
+            ends[layer.name] = ([path], [path])
+    pairs = [(a, b) for a, b in _edges(model, layers) if a in ends and b in ends]
+    edges.extend((src, dst) for a, b in pairs for src in ends[a][1] for dst in ends[b][0])
+    sources, targets = {a for a, _ in pairs}, {b for _, b in pairs}
+    entries = [p for layer in layers if layer.name not in targets for p in ends[layer.name][0]]
+    exits = [p for layer in layers if layer.name not in sources for p in ends[layer.name][1]]
+    return entries, exits
+
+
+def _in_range(layers, layer_range) -> list:
+    """The layers from the first matching ``layer_range[0]`` to the last matching
+    ``layer_range[1]`` (names or regular expressions, both ends included)."""
+    if (not isinstance(layer_range, (list, tuple)) or len(layer_range) != 2
+            or not all(isinstance(p, str) for p in layer_range)):
+        raise ValueError(f"layer_range must be a list of two layer names (or patterns), "
+                         f"got {layer_range!r}")
+    names = [layer.name for layer in layers]
+    first = next((i for i, n in enumerate(names) if re.match(layer_range[0], n)), None)
+    last = next((i for i in reversed(range(len(names))) if re.match(layer_range[1], names[i])),
+                None)
+    if first is None or last is None or last < first:
+        raise ValueError(f"layer_range {list(layer_range)} selects no layers of the model "
+                         f"(its layers: {names})")
+    return layers[first:last + 1]
+
+
 class _Graph:
     """Nodes and edges of one model (and of nested models when expanded), as DOT lines."""
 
@@ -99,9 +141,10 @@ class _Graph:
         self.options = options
         self.lines = []
 
-    def add_model(self, model, prefix="", indent="  "):
+    def add_model(self, model, prefix="", indent="  ", layer_range=None):
         """Write the layers and edges of ``model``; return (entry ids, exit ids)."""
-        layers = _model_layers(model)
+        every = _model_layers(model)
+        layers = every if layer_range is None else _in_range(every, layer_range)
         ends = {}  # layer name -> (ids that edges into it reach, ids edges out of it leave)
         for layer in layers:
             node = prefix + layer.name
@@ -115,7 +158,8 @@ class _Graph:
                 self.lines.append(f"{indent}{_quote(node)} "
                                   f"[label={_quote(_label(layer, self.options))}];")
                 ends[layer.name] = ([node], [node])
-        edges = _edges(model, layers)
+        drawn = {layer.name for layer in layers}
+        edges = [(a, b) for a, b in _edges(model, every) if a in drawn and b in drawn]
         for a, b in edges:
             for src in ends.get(a, ([prefix + a], [prefix + a]))[1]:
                 for dst in ends.get(b, ([prefix + b], [prefix + b]))[0]:
@@ -133,13 +177,17 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
                  rankdir="TB", expand_nested=False, dpi=200, subgraph=False,
                  show_layer_activations=False, show_trainable=False, **kwargs) -> str:
     """The model's graph as DOT text (see the module docstring for what is read from the
-    model); ``subgraph=True`` gives a cluster to include in another graph."""
+    model); ``subgraph=True`` gives a cluster to include in another graph; ``layer_range``
+    as in :func:`plot_model`."""
+    layer_range = kwargs.pop("layer_range", None)
+    if kwargs:
+        raise ValueError(f"model_to_dot: unrecognized keyword arguments {sorted(kwargs)}")
     options = {"show_shapes": show_shapes, "show_dtype": show_dtype,
                "show_layer_names": show_layer_names, "expand_nested": expand_nested,
                "show_layer_activations": show_layer_activations,
                "show_trainable": show_trainable}
     graph = _Graph(options)
-    graph.add_model(model)
+    graph.add_model(model, layer_range=layer_range)
     name = getattr(model, "name", None) or type(model).__name__
     if subgraph:
         head = [f"subgraph {_quote('cluster_' + name)} {{", f"  label={_quote(name)};"]
@@ -150,58 +198,6 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
     return "\n".join(head + graph.lines + ["}"]) + "\n"
 
 
-# -- rendering -------------------------------------------------------------------------
-def _render_with_package(graphviz):
-    return lambda source, fmt: graphviz.Source(source).pipe(format=fmt)
-
-
-def _render_with_program(dot):
-    def render(source, fmt):
-        done = subprocess.run([dot, f"-T{fmt}"], input=source.encode("utf-8"),
-                              capture_output=True, check=True)
-        return done.stdout
-
-    return render
-
-
-def _find_renderer():
-    """A function ``(dot_source, format) -> image bytes`` using Graphviz, or None."""
-    try:
-        import graphviz
-    except ImportError:
-        graphviz = None
-    if graphviz is not None:
-        return _render_with_package(graphviz)
-    dot = shutil.which("dot")
-    return _render_with_program(dot) if dot else None
-
-
-def _write(path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".plot_model-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
-def _notebook_image(path, fmt):
-    """An IPython Image of the file when running in a notebook, else None."""
-    if fmt not in ("png", "jpg", "jpeg", "gif"):
-        return None
-    try:
-        from IPython import get_ipython
-        from IPython.display import Image
-    except ImportError:
-        return None
-    return Image(filename=path) if get_ipython() is not None else None
-
-
 def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
                show_layer_names=False, rankdir="TB", expand_nested=False, dpi=200,
                show_layer_activations=False, show_trainable=False, **kwargs):
@@ -209,34 +205,13 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
 
     Needs Graphviz for images; without it, the DOT text goes to ``<stem>.dot`` beside
     ``to_file`` with a warning saying so (a ``.dot`` ``to_file`` always gets DOT text).
+    ``layer_range=[first, last]`` (tf.keras 2) draws only the layers from the first whose
+    name matches ``first`` to the last whose name matches ``last`` (regular expressions).
     Returns an IPython Image in a notebook, else None.
     """
     source = model_to_dot(model, show_shapes=show_shapes, show_dtype=show_dtype,
                           show_layer_names=show_layer_names, rankdir=rankdir,
                           expand_nested=expand_nested, dpi=dpi,
                           show_layer_activations=show_layer_activations,
-                          show_trainable=show_trainable)
-    stem, ext = os.path.splitext(os.fspath(to_file))
-    fmt = ext[1:].lower() or "png"
-    if fmt in ("dot", "gv"):
-        _write(to_file, source.encode("utf-8"))
-        return None
-    render = _find_renderer()
-    if render is None:
-        reason = ("Graphviz was not found (neither the `graphviz` Python package nor the "
-                  "`dot` program)")
-    else:
-        try:
-            image = render(source, fmt)
-        except (OSError, RuntimeError, subprocess.SubprocessError) as e:
-            reason = f"Graphviz could not render the graph ({e})"
-        else:
-            _write(to_file, image)
-            return _notebook_image(to_file, fmt)
-    dot_file = stem + ".dot"
-    _write(dot_file, source.encode("utf-8"))
-    warnings.warn(f"plot_model: {reason}, so the graph was written as DOT text to "
-                  f"{dot_file!r} instead of {os.fspath(to_file)!r}. Install Graphviz "
-                  f"(https://graphviz.org) for images, or render the file with: "
-                  f"dot -T{fmt} {dot_file} -o {os.fspath(to_file)}", stacklevel=2)
-    return None
+                          show_trainable=show_trainable, **kwargs)
+    return draw(source, to_file, "plot_model", _find_renderer())
