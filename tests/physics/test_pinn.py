@@ -46,6 +46,20 @@ def test_tiny_ode_converges_with_history_terms():
     assert set(logs) == {"loss", "residual", "ic"} and logs["loss"] < 5e-3
 
 
+def test_compiled_and_eager_pinn_training_agree():
+    results = []
+    for run_eagerly in (False, True):
+        nd.random.set_seed(0)
+        pinn = decay_pinn()
+        pinn.compile(optimizer=keras.optimizers.Adam(0.02), run_eagerly=run_eagerly)
+        history = pinn.fit(epochs=30, verbose=0)
+        results.append((history.history["loss"], [w.numpy() for w in pinn.weights]))
+    (loss_c, w_c), (loss_e, w_e) = results
+    np.testing.assert_allclose(loss_c, loss_e, rtol=1e-5)
+    for a, b in zip(w_c, w_e):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
 def test_total_loss_weights_terms():
     pinn = decay_pinn(loss_weights={"residual": 2.0})
     pinn.conditions[0].weight = 3.0

@@ -29,6 +29,7 @@ import numpy as np
 
 from ndflow.autodiff.tape import GradientTape
 from ndflow.core.tensor import Tensor
+from ndflow.graph.function import Function
 from ndflow.keras.models.model import Model
 from ndflow.keras.trainers import data_adapter
 from ndflow.physics.residual import Condition, points_for, residual_terms
@@ -115,18 +116,27 @@ class PINN(Model):
     def train_step(self, data):
         """One optimizer step on the composite loss at the batch's collocation points."""
         x = self._batch_points(data)
+        if self.run_eagerly or self.jit_compile is False:
+            loss, terms, grads = self._terms_and_gradients(x)
+        else:  # the residual's derivatives and the backward pass replayed as one graph
+            if self._grad_function is None:
+                self._grad_function = Function(self._terms_and_gradients, name="pinn_step",
+                                               verify=True)
+            loss, terms, grads = self._grad_function(x)
+        self.optimizer.apply_gradients(zip(grads, self._train_weights))
+        self._track(loss, terms)
+        return self.get_metrics_result()
+
+    def _terms_and_gradients(self, x):
+        """The loss terms at ``x``, their weighted sum and its gradients (what compiles)."""
         with GradientTape() as tape:
             terms = self.compute_terms(x)
             loss = self.total_loss(terms)
         if self._train_weights is None:
             self._train_weights = self.trainable_weights
-        weights = self._train_weights
         if not self._checked_variables:
-            self._warn_untracked(tape, weights)
-        grads = tape.gradient(loss, weights)
-        self.optimizer.apply_gradients(zip(grads, weights))
-        self._track(loss, terms)
-        return self.get_metrics_result()
+            self._warn_untracked(tape, self._train_weights)
+        return loss, terms, tape.gradient(loss, self._train_weights)
 
     def test_step(self, data):
         """The loss terms at the batch's points, without training."""
