@@ -26,7 +26,8 @@ TEST_STAMP := $(VENV)/.installed-test
 PEERS_VENV ?= .venv-peers
 PEERS_PY := $(PEERS_VENV)/bin/python
 PEERS_STAMP := $(PEERS_VENV)/.installed-peers
-# PyTorch's CPU-only wheels; the default ones pull in CUDA libraries (GBs more)
+# PyTorch's CPU-only wheels; the default ones pull in CUDA libraries (GBs more);
+# TORCH_INDEX= (empty) uses only PyPI and pip's find-links
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 PEER_PACKAGES := 'tensorflow-cpu>=2.16' 'keras>=3' 'torch==2.13.0' 'matplotlib>=3.8'
 # e.g. make bench-peers BENCH_ARGS="--workloads iris,mnist --repeats 5"
@@ -62,7 +63,8 @@ $(PEERS_PY):
 	$(PYTHON) -m venv $(PEERS_VENV)
 
 $(PEERS_STAMP): pyproject.toml | $(PEERS_PY)
-	$(PEERS_PY) -m pip install --extra-index-url $(TORCH_INDEX) -e '.[bench]' $(PEER_PACKAGES)
+	$(PEERS_PY) -m pip install $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)) \
+		-e '.[bench]' $(PEER_PACKAGES)
 	touch $@
 
 demo: $(DEMO_STAMP)

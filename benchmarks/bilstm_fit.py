@@ -1,86 +1,49 @@
-"""One epoch of a bidirectional-LSTM text classifier, timed in ndflow, Keras on
-TensorFlow and PyTorch.
+"""One epoch of a bidirectional-LSTM text classifier in ndflow, Keras on TensorFlow and
+PyTorch.
 
 The same task everywhere: 2,000 random sequences of 200 token ids below 10,000 with random
 binary labels, Embedding(10000, 64) -> Bidirectional(LSTM(64)) -> Dense(1), trained with
 Adam on binary cross-entropy from logits for one epoch of batches of 64. PyTorch runs the
-equivalent loop by hand (nn.LSTM with bidirectional=True). Peers that are not installed
-are skipped with a message. Times are wall-clock seconds of the epoch (after one warm-up
-step), the best of ``--repeats`` runs.
+equivalent loop by hand (``nn.LSTM`` with ``bidirectional=True``). Each framework first
+fits a full batch plus the short last one (tracing every batch shape), then the timed
+epoch runs: the figure is seconds per epoch.
 
-    python benchmarks/bilstm_fit.py [--repeats 2] [--samples 2000]
+    python benchmarks/bilstm_fit.py [--repeats 3] [--quick]
 """
 
-import argparse
-import os
-import time
+import sys
 
 import numpy as np
 
-from _peers import print_ratios, run_peers
+from _common import keras_api, params, timed, torch_adam, torch_epoch, unknown, warmup_rows
 
-VOCAB, EMBED, UNITS, LENGTH, BATCH = 10000, 64, 64, 200, 64
+FRAMEWORKS = ("ndflow", "tensorflow", "torch")
+VOCAB, EMBED, UNITS, BATCH = 10000, 64, 64, 64
+SIZES = {"quick": {"samples": 80, "length": 12}, "full": {"samples": 2000, "length": 200}}
 
 
-def load_data(samples):
+def load_data(samples, length):
     rng = np.random.default_rng(0)
-    x = rng.integers(1, VOCAB, size=(samples, LENGTH)).astype(np.int32)
+    x = rng.integers(1, VOCAB, size=(samples, length)).astype(np.int32)
     y = rng.integers(0, 2, size=(samples, 1)).astype(np.float32)
     return x, y
 
 
-def _best(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        times.append(fn())
-    return min(times)
+def keras_epoch(framework, x, y):
+    keras, set_random_seed = keras_api(framework)
+    layers = keras.layers
+    set_random_seed(0)
+    model = keras.Sequential([keras.Input((x.shape[1],), dtype="int32"),
+                              layers.Embedding(VOCAB, EMBED),
+                              layers.Bidirectional(layers.LSTM(UNITS)),
+                              layers.Dense(1)])
+    model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    warm = warmup_rows(len(x), BATCH)
+    model.fit(x[:warm], y[:warm], batch_size=BATCH, epochs=1, verbose=0)
+    return timed(lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0))[0]
 
 
-def run_ndflow(x, y, repeats):
-    from ndflow import keras
-    from ndflow.keras.layers.core import Dense
-    from ndflow.keras.layers.embedding import Embedding
-    from ndflow.keras.layers.recurrent import LSTM
-    from ndflow.keras.layers.wrappers import Bidirectional
-    from ndflow.keras.utils import set_random_seed
-
-    def fit():
-        set_random_seed(0)
-        model = keras.Sequential([keras.Input((LENGTH,), dtype="int32"),
-                                  Embedding(VOCAB, EMBED), Bidirectional(LSTM(UNITS)),
-                                  Dense(1)])
-        model.compile(optimizer="adam",
-                      loss=keras.losses.BinaryCrossentropy(from_logits=True))
-        model.train_on_batch(x[:BATCH], y[:BATCH])
-        start = time.perf_counter()
-        model.fit(x, y, epochs=1, batch_size=BATCH, verbose=0)
-        return time.perf_counter() - start
-
-    return _best(fit, repeats)
-
-
-def run_tensorflow(x, y, repeats):
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import tensorflow as tf
-
-    def fit():
-        tf.keras.utils.set_random_seed(0)
-        model = tf.keras.Sequential([
-            tf.keras.Input((LENGTH,), dtype="int32"),
-            tf.keras.layers.Embedding(VOCAB, EMBED),
-            tf.keras.layers.Bidirectional(tf.keras.layers.LSTM(UNITS)),
-            tf.keras.layers.Dense(1)])
-        model.compile(optimizer="adam",
-                      loss=tf.keras.losses.BinaryCrossentropy(from_logits=True))
-        model.train_on_batch(x[:BATCH], y[:BATCH])
-        start = time.perf_counter()
-        model.fit(x, y, epochs=1, batch_size=BATCH, verbose=0)
-        return time.perf_counter() - start
-
-    return _best(fit, repeats)
-
-
-def run_torch(x, y, repeats):
+def torch_epoch_seconds(x, y):
     import torch
 
     class Net(torch.nn.Module):
@@ -94,41 +57,30 @@ def run_torch(x, y, repeats):
             _, (h, _) = self.lstm(self.embedding(ids))
             return self.dense(torch.cat([h[0], h[1]], dim=1))
 
-    xt, yt = torch.from_numpy(x).long(), torch.from_numpy(y)
+    torch.manual_seed(0)
+    model = Net()
+    optimizer = torch_adam(torch, model.parameters())
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    x, y = torch.from_numpy(x).long(), torch.from_numpy(y)
+    warm = warmup_rows(len(x), BATCH)
+    torch_epoch(torch, model, optimizer, loss_fn, x[:warm], y[:warm], BATCH)
+    return timed(lambda: torch_epoch(torch, model, optimizer, loss_fn, x, y, BATCH))[0]
 
-    def fit():
-        torch.manual_seed(0)
-        model = Net()
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
-        loss_fn = torch.nn.BCEWithLogitsLoss()
 
-        def step(ids, labels):
-            optimizer.zero_grad()
-            loss_fn(model(ids), labels).backward()
-            optimizer.step()
-
-        step(xt[:BATCH], yt[:BATCH])
-        start = time.perf_counter()
-        order = torch.randperm(len(xt))
-        for i in range(0, len(xt), BATCH):
-            idx = order[i:i + BATCH]
-            step(xt[idx], yt[idx])
-        return time.perf_counter() - start
-
-    return _best(fit, repeats)
+def run(framework, size="full", info=None):
+    """Seconds of one training epoch of the Embedding + Bidirectional LSTM classifier."""
+    if framework not in FRAMEWORKS:
+        raise unknown(framework, FRAMEWORKS, "bilstm")
+    x, y = load_data(**params(SIZES, size))
+    if framework == "torch":
+        return torch_epoch_seconds(x, y)
+    return keras_epoch(framework, x, y)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--samples", type=int, default=2000)
-    args = parser.parse_args(argv)
-    x, y = load_data(args.samples)
-    runners = [("ndflow", run_ndflow, None), ("tensorflow", run_tensorflow, "tensorflow"),
-               ("torch", run_torch, "torch")]
-    results = run_peers(runners, lambda runner: (runner(x, y, args.repeats), ""))
-    print_ratios(results, f"BiLSTM fit, 1 epoch x {-(-args.samples // BATCH)} steps of "
-                          f"{BATCH}, length {LENGTH}, best of {args.repeats}")
+    import peers
+
+    return peers.main(["--workloads", "bilstm", "--no-save", *(argv or sys.argv[1:])])
 
 
 if __name__ == "__main__":

@@ -1,56 +1,29 @@
-"""One physics-informed training step, timed in ndflow and in PyTorch in the same run.
+"""One physics-informed training step in ndflow, TensorFlow and PyTorch.
 
 The step: a 3x64 tanh network (1 input, three Dense(64, tanh) layers, 1 output) on 1,000
 collocation points in [0, 2 pi]; the residual u'' + u = 0 needs the second derivative of
 the network with respect to its input (ndflow: ``physics.Derivatives``, nested tapes;
-PyTorch: ``torch.autograd.grad(..., create_graph=True)`` twice); then the mean squared
-residual is differentiated with respect to the weights and Adam updates them. Both start
-from the same weights (the first losses are printed as a check) and run in float32.
-Times are per step, the median of ``--steps`` steps after a warm-up step, each framework
-in its own block, ndflow first (steps taken in turns would share the C allocator's warm
-heap, which flatters ndflow). Prints, never asserts.
+TensorFlow: nested ``tf.GradientTape`` inside a ``tf.function``, as a TensorFlow user would
+compile it; PyTorch: ``torch.autograd.grad(..., create_graph=True)`` twice); then the mean
+squared residual is differentiated with respect to the weights and Adam updates them.
+``ndflow-pinn`` runs the same step through ``physics.PINN.train_step`` (what ``fit`` runs
+per batch). All start from the same weights and run in float32 (the first loss goes into
+``info`` as a check). The figure is seconds per step, the median of the timed steps after
+one warm-up step.
 
-    python benchmarks/pinn_step.py [--steps 50] [--points 1000] [--threads N] [--tuned-malloc]
-
-``--threads N`` limits both NumPy's BLAS (through threadpoolctl, when installed) and
-PyTorch to N threads: on a busy machine single-threaded timings vary far less.
-
-``--tuned-malloc`` (glibc only) raises malloc's mmap and trim thresholds before anything
-runs, so freed 256 KB activation buffers are reused instead of returned to the system and
-faulted in again at the next step; it shows how much of the time is the allocator.
+    python benchmarks/pinn_step.py [--repeats 3] [--quick]
 """
 
-import argparse
-import ctypes
-import importlib.util
 import sys
 import time
 
 import numpy as np
 
-WIDTH, DEPTH, LR = 64, 3, 1e-3
+from _common import LR, import_tensorflow, params, torch_adam, unknown
 
-
-def tune_malloc():
-    """Keep freed memory in the process (glibc's M_MMAP_THRESHOLD and M_TRIM_THRESHOLD)."""
-    libc = ctypes.CDLL("libc.so.6")
-    m_trim_threshold, m_mmap_threshold = -1, -3
-    ok = libc.mallopt(m_mmap_threshold, 64 << 20) and libc.mallopt(m_trim_threshold, 256 << 20)
-    print(f"malloc thresholds raised: {bool(ok)}")
-
-
-def limit_threads(n):
-    """At most ``n`` BLAS threads for NumPy and ``n`` threads for PyTorch."""
-    if importlib.util.find_spec("threadpoolctl") is not None:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(n)
-    else:
-        print("threadpoolctl is not installed: NumPy's BLAS threads are not limited")
-    if importlib.util.find_spec("torch") is not None:
-        import torch
-
-        torch.set_num_threads(n)
+FRAMEWORKS = ("ndflow", "ndflow-pinn", "tensorflow", "torch")
+WIDTH, DEPTH = 64, 3
+SIZES = {"quick": {"points": 32, "steps": 3}, "full": {"points": 1000, "steps": 50}}
 
 
 def initial_weights(seed=0):
@@ -65,19 +38,8 @@ def initial_weights(seed=0):
     return out
 
 
-def median_ms(step, repeats):
-    """Median milliseconds per call of ``step`` (called once before, as a warm-up)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times))
-
-
-def _sequential(weights):
-    from ndflow import keras
-
+def keras_network(keras, weights):
+    """The tanh network in the Keras API given, with ``weights`` loaded."""
     model = keras.Sequential([keras.Input((1,))]
                              + [keras.layers.Dense(WIDTH, activation="tanh")
                                 for _ in range(DEPTH)] + [keras.layers.Dense(1)])
@@ -90,7 +52,7 @@ def ndflow_step(x, weights):
     import ndflow as nd
     from ndflow import keras, physics
 
-    model = _sequential(weights)
+    model = keras_network(keras, weights)
     optimizer = keras.optimizers.Adam(LR)
     points = nd.constant(x)
     variables = model.trainable_weights
@@ -106,14 +68,45 @@ def ndflow_step(x, weights):
 
 
 def ndflow_pinn_step(x, weights):
-    """The same step through ``PINN.train_step`` (what ``fit`` runs per batch)."""
+    """The same step through ``PINN.train_step``."""
     import ndflow as nd
     from ndflow import keras, physics
 
-    pinn = physics.PINN(_sequential(weights), residual=lambda t, u, d: d(0, 0) + u)
+    pinn = physics.PINN(keras_network(keras, weights), residual=lambda t, u, d: d(0, 0) + u)
     pinn.compile(optimizer=keras.optimizers.Adam(LR))
     batch = (nd.constant(x),)
-    return lambda: pinn.train_step(batch)
+
+    def step():
+        logs = pinn.train_step(batch)
+        loss = logs.get("loss") if isinstance(logs, dict) else None
+        return None if loss is None else float(np.asarray(loss))
+
+    return step
+
+
+def tensorflow_step(x, weights):
+    tf = import_tensorflow()
+    model = keras_network(tf.keras, weights)
+    optimizer = tf.keras.optimizers.Adam(LR)
+    optimizer.build(model.trainable_variables)
+    points = tf.constant(x)
+
+    @tf.function
+    def step_graph():
+        with tf.GradientTape() as tape:
+            with tf.GradientTape() as outer:
+                outer.watch(points)
+                with tf.GradientTape() as inner:
+                    inner.watch(points)
+                    u = model(points)
+                du = inner.gradient(u, points)
+            d2u = outer.gradient(du, points)
+            loss = tf.reduce_mean((d2u + u) ** 2)
+        variables = model.trainable_variables
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss
+
+    return lambda: float(step_graph())
 
 
 def torch_step(x, weights):
@@ -129,7 +122,7 @@ def torch_step(x, weights):
         if i < DEPTH:
             layers.append(torch.nn.Tanh())
     net = torch.nn.Sequential(*layers)
-    optimizer = torch.optim.Adam(net.parameters(), lr=LR, eps=1e-7)
+    optimizer = torch_adam(torch, net.parameters())
     points = torch.from_numpy(x).requires_grad_(True)
 
     def step():
@@ -145,42 +138,32 @@ def torch_step(x, weights):
     return step
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", type=int, default=50)
-    parser.add_argument("--points", type=int, default=1000)
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--tuned-malloc", action="store_true")
-    args = parser.parse_args(argv)
-    if args.tuned_malloc:
-        tune_malloc()
-    if args.threads:
-        limit_threads(args.threads)
-    x = np.linspace(0.0, 2 * np.pi, args.points, dtype=np.float32)[:, None]
-    weights = initial_weights()
-    print(f"PINN step: u'' + u = 0, {DEPTH}x{WIDTH} tanh network, {args.points} points, "
-          f"Adam, float32; median of {args.steps} steps")
-    runners = {"ndflow": ndflow_step, "ndflow PINN": ndflow_pinn_step}
-    has_torch = importlib.util.find_spec("torch") is not None
-    if has_torch:
-        runners["torch"] = torch_step
-    times = {}
-    for name, make in runners.items():
-        step = make(x, weights)
-        first = step()  # the warm-up step, from the shared initial weights
-        times[name] = median_ms(step, args.steps)
-        note = f"   (first loss {first:.6g})" if isinstance(first, float) else ""
-        print(f"{name:>14}: {times[name]:8.2f} ms{note}", flush=True)
-    if not has_torch:
-        print("torch: not installed, skipped (pip install 'ndflow[bench]')")
-    print(f"\npython {sys.version.split()[0]}, numpy {np.__version__}")
-    if has_torch:
-        import torch
+STEPS = {"ndflow": ndflow_step, "ndflow-pinn": ndflow_pinn_step,
+         "tensorflow": tensorflow_step, "torch": torch_step}
 
-        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-        print(f"  ndflow/torch = {times['ndflow'] / times['torch']:.2f}x   (aim: <= 1.5x; "
-              f"below 1x ndflow is faster)")
-        print(f"  ndflow PINN/torch = {times['ndflow PINN'] / times['torch']:.2f}x")
+
+def run(framework, size="full", info=None):
+    """Median seconds per PINN training step (the first loss into ``info``)."""
+    if framework not in STEPS:
+        raise unknown(framework, FRAMEWORKS, "pinn")
+    p = params(SIZES, size)
+    x = np.linspace(0.0, 2 * np.pi, p["points"], dtype=np.float32)[:, None]
+    step = STEPS[framework](x, initial_weights())
+    first = step()  # the warm-up step, from the shared initial weights
+    times = []
+    for _ in range(p["steps"]):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    if info is not None and first is not None:
+        info["first_loss"] = float(f"{first:.6g}")
+    return float(np.median(times))
+
+
+def main(argv=None):
+    import peers
+
+    return peers.main(["--workloads", "pinn", "--no-save", *(argv or sys.argv[1:])])
 
 
 if __name__ == "__main__":
