@@ -108,7 +108,7 @@ class Function:
         # optimize: run graph.passes on each trace (True: the default passes, or a list)
         self._optimize = optimize
         # verify: trace a second call too and replay only if both traces agree (see
-        # _faithful); used where the traced code is not the user's to vouch for
+        # _unfaithful); used where the traced code is not the user's to vouch for
         self._verify = verify
         self._verified = False
         self.input_signature = None if input_signature is None else list(input_signature)
@@ -132,9 +132,9 @@ class Function:
             instance.__dict__[f"_ndflow_function_{self.name}"] = bound
         return bound
 
-    @property
-    def experimental_get_tracing_count(self):
-        return lambda: self._trace_count
+    def experimental_get_tracing_count(self) -> int:
+        """How many times this function has been traced."""
+        return self._trace_count
 
     def __call__(self, *args, **kwargs):
         args, kwargs = self._check_signature(args, kwargs)
