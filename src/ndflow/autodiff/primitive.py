@@ -145,6 +145,14 @@ def _read(variable, recorders):
     return snapshot
 
 
+def graph_tracer():
+    """The graph tracer among the active recorders (ndflow.function is tracing), or None."""
+    for r in state.recorders:
+        if getattr(r, "traces_arrays", False):
+            return r
+    return None
+
+
 def array_tracer():
     """The graph tracer recording now, when it is the only recorder (else None).
 
@@ -165,10 +173,10 @@ def run_on_arrays(name, fn, *arrays, effect=False, data_dependent_shape=False, *
     ``data_dependent_shape`` a result whose shape can change with the values of the
     inputs, which a replay then checks.
     """
-    for r in state.recorders:  # tapes beside the tracer do not differentiate this
-        if getattr(r, "traces_arrays", False):
-            return r.call_raw(name, fn, arrays, params, effect=effect,
-                              guard_shape=data_dependent_shape)
+    tracer = graph_tracer()  # tapes beside the tracer do not differentiate this
+    if tracer is not None:
+        return tracer.call_raw(name, fn, arrays, params, effect=effect,
+                               guard_shape=data_dependent_shape)
     return fn(*arrays, **params)
 
 

@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 
-from ndflow.autodiff.primitive import state
+from ndflow.autodiff.primitive import graph_tracer
 from ndflow.core.tensor import Tensor
 
 __all__ = ["VERSION", "device", "executing_eagerly", "get_logger", "print"]
@@ -25,7 +25,7 @@ VERSION = __version__ = f"{TENSORFLOW_API}+ndflow.{importlib.import_module('ndfl
 
 def executing_eagerly() -> bool:
     """False while ``ndflow.function`` traces a function into a graph, else True."""
-    return not any(getattr(r, "traces_arrays", False) for r in state.recorders)
+    return graph_tracer() is None
 
 
 @contextlib.contextmanager

@@ -7,11 +7,11 @@ runs. Tapes inside a compiled function cannot differentiate through such a node 
 differentiating a traced ``cond``/``while_loop`` raises an error that says so.
 """
 
-from ndflow.autodiff.primitive import array_tracer, state
+from ndflow.autodiff.primitive import array_tracer, graph_tracer, state
 from ndflow.core import nest
 from ndflow.core import variable as variable_module
 from ndflow.core.convert import convert_to_tensor
-from ndflow.core.tensor import Tensor, wrap
+from ndflow.core.tensor import wrap
 from ndflow.graph.tracer import Tracer
 
 __all__ = ["cond", "while_loop"]
@@ -28,7 +28,7 @@ def _truth(pred, op):
 def _graph_tracer(op):
     """The tracer of an enclosing ndflow.function, or None when running eagerly."""
     tracer = array_tracer()
-    if tracer is None and any(getattr(r, "traces_arrays", False) for r in state.recorders):
+    if tracer is None and graph_tracer() is not None:
         raise NotImplementedError(
             f"{op} inside ndflow.function under a recording GradientTape: gradients "
             "through graph control flow are not supported yet; compute them eagerly")
@@ -132,7 +132,6 @@ def _outer_values(tracer, branches):
         for slot, value in b.captured().items():
             if hasattr(value, "shape") and id(value) in tracer._slots:
                 outer[(i, slot)] = value
-    _outer_values.index = {id(b): i for i, b in enumerate(branches)}
     for i, b in enumerate(branches):
         b.outer_keys = [k for k in outer if k[0] == i]
         b.outer_positions = [list(outer).index(k) for k in b.outer_keys]
@@ -149,7 +148,3 @@ def _bind_outer(branch, outer, values):
 def _pack(branch, flat):
     values = [wrap(v) if hasattr(v, "shape") else v for v in flat]
     return nest.pack_sequence_as(branch.result, values)
-
-
-def _is_tensor(value):
-    return isinstance(value, Tensor)

@@ -90,7 +90,7 @@ class Tracer:
             old = self._slots.get(id(old_array))
             if old is None:  # never read before: read it here, ahead of the update
                 old = self._new(old_array)
-                self.nodes.append(Node(f"read:{variable.name}", _ValueBefore(variable), (),
+                self.nodes.append(Node(f"read:{variable.name}", VariableRead(variable), (),
                                        (old,)))
             inputs = (old, source)
         self.nodes.append(Node(f"{kind}:{variable.name}", _ASSIGN[kind](variable), inputs,
@@ -120,12 +120,6 @@ class Tracer:
         output_slots = [self.slot_of(o) for o in outputs]
         return Graph(self._count, self.constants, self.input_slots, self.nodes, output_slots,
                      structure, self.name, self.shapes)
-
-
-class _ValueBefore(VariableRead):
-    """Reads a Variable right before an update of it (same as a read)."""
-
-    __slots__ = ()
 
 
 def _assigner(variable):

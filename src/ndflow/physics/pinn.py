@@ -29,7 +29,6 @@ import numpy as np
 
 from ndflow.autodiff.tape import GradientTape
 from ndflow.core.tensor import Tensor
-from ndflow.graph.function import Function
 from ndflow.keras.models.model import Model
 from ndflow.keras.trainers import data_adapter
 from ndflow.physics.residual import Condition, points_for, residual_terms
@@ -116,13 +115,9 @@ class PINN(Model):
     def train_step(self, data):
         """One optimizer step on the composite loss at the batch's collocation points."""
         x = self._batch_points(data)
-        if self.run_eagerly or self.jit_compile is False:
-            loss, terms, grads = self._terms_and_gradients(x)
-        else:  # the residual's derivatives and the backward pass replayed as one graph
-            if self._grad_function is None:
-                self._grad_function = Function(self._terms_and_gradients, name="pinn_step",
-                                               verify=True)
-            loss, terms, grads = self._grad_function(x)
+        # the residual's derivatives and the backward pass, replayed as one graph
+        loss, terms, grads = self._differentiable_step(self._terms_and_gradients,
+                                                       "pinn_step")(x)
         self.optimizer.apply_gradients(zip(grads, self._train_weights))
         self._track(loss, terms)
         return self.get_metrics_result()

@@ -150,6 +150,12 @@ class _BaseConv(Layer):
             for prefix, args in weights.items():
                 setattr(self, f"{prefix}_{suffix}", module.get(args[i]))
 
+    def _window_config(self):
+        """The sliding-window arguments every convolution's config holds."""
+        return {"kernel_size": self.kernel_size, "strides": self.strides,
+                "padding": self.padding, "data_format": self.data_format,
+                "dilation_rate": self.dilation_rate}
+
     def _activation_and_weight_config(self, *prefixes):
         config = {"activation": activations.serialize(self.activation),
                   "use_bias": self.use_bias}
@@ -245,12 +251,8 @@ class _Conv(_BaseConv):
     def get_config(self):
         return {
             **super().get_config(),
+            **self._window_config(),
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
             "groups": self.groups,
             **self._activation_and_weight_config("kernel", "bias"),
         }
@@ -338,13 +340,9 @@ class _ConvTranspose(_BaseConv):
     def get_config(self):
         return {
             **super().get_config(),
+            **self._window_config(),
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
             "output_padding": self.output_padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
             **self._activation_and_weight_config("kernel", "bias"),
         }
 
@@ -413,12 +411,8 @@ class _DepthwiseConv(_BaseConv):
     def get_config(self):
         return {
             **super().get_config(),
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
+            **self._window_config(),
             "depth_multiplier": self.depth_multiplier,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
             **self._activation_and_weight_config("depthwise", "bias"),
         }
 
@@ -483,12 +477,8 @@ class _SeparableConv(_BaseConv):
     def get_config(self):
         return {
             **super().get_config(),
+            **self._window_config(),
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
             "depth_multiplier": self.depth_multiplier,
             **self._activation_and_weight_config("depthwise", "pointwise", "bias"),
         }

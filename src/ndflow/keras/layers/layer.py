@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from ndflow.autodiff.primitive import run_on_arrays, state
+from ndflow.autodiff.primitive import graph_tracer, run_on_arrays, state
 from ndflow.backend.config import floatx
 from ndflow.core import nest
 from ndflow.core.convert import convert_to_tensor
@@ -397,8 +397,7 @@ def computes_on_arrays(call):
     on each call's input array, instead of being captured as a constant."""
     @functools.wraps(call)
     def traced_call(self, inputs, *args, **kwargs):
-        if not state.recorders or not any(getattr(r, "traces_arrays", False)
-                                          for r in state.recorders):
+        if not state.recorders or graph_tracer() is None:
             return call(self, inputs, *args, **kwargs)
 
         def run(array):

@@ -92,16 +92,21 @@ class Trainer:
     def train_step(self, data):
         """One optimization step on a batch: the lecture's GradientTape loop."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
-        if self.run_eagerly or self.jit_compile is False:
-            loss, y_pred, grads = self._loss_and_gradients(x, y, sample_weight)
-        else:  # forward, loss and backward replayed as one graph per batch shape
-            if self._grad_function is None:
-                self._grad_function = Function(self._loss_and_gradients, name="train_step",
-                                               verify=True)
-            loss, y_pred, grads = self._grad_function(x, y, sample_weight)
+        step = self._differentiable_step(self._loss_and_gradients, "train_step")
+        loss, y_pred, grads = step(x, y, sample_weight)
         self.optimizer.apply_gradients(zip(grads, self._train_weights))
         self._loss_tracker.update(loss)
         return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def _differentiable_step(self, fn, name):
+        """``fn`` (the forward and backward part of a step) as it should run: eagerly with
+        ``run_eagerly`` or ``jit_compile=False``, else compiled once per batch shape and
+        checked against a second trace (ndflow.function's ``verify``)."""
+        if self.run_eagerly or self.jit_compile is False:
+            return fn
+        if self._grad_function is None:
+            self._grad_function = Function(fn, name=name, verify=True)
+        return self._grad_function
 
     def _explain_eager_train_step(self):
         """A custom ``train_step`` runs eagerly; say so once if compiling was asked for."""
