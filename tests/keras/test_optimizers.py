@@ -412,12 +412,30 @@ def test_legacy_lr_argument():
     assert float(opt.learning_rate) == pytest.approx(0.02)
 
 
-def test_update_installs_new_arrays():
-    w = Variable(np.ones(2), name="w")
-    before = w.read_value()
-    O.Adam(0.1).apply_gradients([(np.ones(2), w)])
-    np.testing.assert_array_equal(before.numpy(), 1.0)
+@pytest.mark.parametrize("read", [lambda w: w.read_value().numpy, lambda w: w._value[:1].copy,
+                                  lambda w: np.asarray(w).copy],
+                         ids=["tensor", "view", "asarray"])
+@pytest.mark.parametrize("cls", [O.SGD, O.Adam])
+def test_update_leaves_values_read_before_alone(read, cls):
+    w = Variable(np.ones((3, 2), np.float32), name="w")
+    value_of_before = read(w)  # holds one reference to the weight's array, or a view of it
+    cls(0.1).apply_gradients([(np.ones((3, 2), np.float32), w)])
+    np.testing.assert_array_equal(value_of_before(), 1.0)
     assert not np.allclose(w.numpy(), 1.0)
+
+
+@pytest.mark.parametrize("cls", [O.SGD, O.Adam])
+def test_update_writes_in_place_when_nothing_else_holds_the_weight(cls):
+    # a fresh array per step would cost large networks an allocation per weight
+    ws = [Variable(np.ones((40, 30), np.float32)), Variable(np.ones(30, np.float32))]
+    opt = cls(0.1)
+    opt.apply([np.ones((40, 30), np.float32), np.ones(30, np.float32)], ws)
+    arrays = [w._value for w in ws]
+    ids = [id(a) for a in arrays]
+    del arrays
+    opt.apply([np.ones((40, 30), np.float32), np.ones(30, np.float32)], ws)
+    assert [id(w._value) for w in ws] == ids
+    assert np.all(ws[0].numpy() < 1.0)
 
 
 # -- learning rate, iterations ----------------------------------------------------------

@@ -8,9 +8,10 @@ variable), scale and clip the gradients, apply decoupled weight decay, call
 project each variable with its ``constraint``.
 
 Update steps work on raw arrays: the gradient arrives as an array (``Tensor._value``),
-slots are updated in place with ``out=`` buffers, and the weight gets its new value as a
-new array (``variable._value = new``), so tensors read from it earlier keep their value.
-No tape records any of this.
+slots are updated in place with ``out=`` buffers. The weight is updated in place only
+when nothing but the variable holds its array (no tensor read from it, no view, no saved
+residual: see ``_subtract``); otherwise it gets its new value as a new array, so tensors
+read from it earlier keep their value. No tape records any of this.
 
 The built-in optimizers write their formula once, in ``_compute(g, slots, b, c, lr)``,
 on arrays of any shape, returning the step to subtract. When a step updates exactly the
@@ -25,6 +26,7 @@ import math
 import numbers
 import operator
 import re
+import sys
 import warnings
 
 import numpy as np
@@ -36,6 +38,31 @@ from ndflow.core.variable import Variable
 from ndflow.keras.optimizers import schedules
 
 __all__ = ["Optimizer"]
+
+# sys.getrefcount of an array that only the variable holds, seen from ``_unshared``: the
+# variable's attribute, the local name and getrefcount's own argument.
+_UNSHARED = 3
+
+
+def _unshared(variable):
+    """Whether ``variable``'s array is a writeable NumPy array no one else holds.
+
+    An array that owns its data and has no other reference has no views either (a view
+    holds a reference to the array that owns its data), so writing into it cannot change
+    a value anyone read before.
+    """
+    value = variable._value
+    return (type(value) is np.ndarray and value.base is None and value.flags.writeable
+            and sys.getrefcount(value) <= _UNSHARED)
+
+
+def _subtract(variable, delta):
+    """``variable -= delta``: in place when no one else can see the old array, else anew
+    (a large weight then costs no allocation and no page faults per step)."""
+    if _unshared(variable) and variable._value.dtype == delta.dtype:
+        np.subtract(variable._value, delta, out=variable._value)
+    else:
+        variable._value = variable._value - delta
 
 
 class Optimizer:
@@ -290,7 +317,7 @@ class Optimizer:
         slots = tuple(lst[i]._value if lst else None for lst in self._slot_lists)
         delta = self._compute(gradient, slots, self._buffers[0][i], self._buffers[1][i],
                               learning_rate)
-        variable._value = variable._value - delta
+        _subtract(variable, delta)
 
     def _compute(self, g, slots, b, c, learning_rate):
         """The step for gradient ``g``: update ``slots`` in place and return the array
@@ -451,7 +478,7 @@ class Optimizer:
         b = self._flat_b
         delta = self._compute(g, self._flat_slots, b, self._flat_c, learning_rate)
         for v, d in zip(variables, self._buffers[0] if delta is b else self._buffers[1]):
-            v._value = v._value - d
+            _subtract(v, d)
 
     def _clip_gradients(self, arrays):
         if self.clipnorm:
