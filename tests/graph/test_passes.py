@@ -470,7 +470,7 @@ def test_a_compiled_keras_train_step_trains_as_eagerly():
         warnings.simplefilter("error")  # no pass fails, no fallback to eager
         compiled = _train(False)
     eager = _train(True)
-    concrete = next(iter(compiled._grad_function._cache.values()))
+    concrete = next(iter(compiled._step_functions["train_step"]._cache.values()))
     assert concrete.fallback_reason is None and not concrete.pending
     assert isinstance(concrete.graph, OptimizedGraph) and concrete.graph.release
     for a, b in zip(compiled.weights, eager.weights):

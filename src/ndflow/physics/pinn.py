@@ -115,15 +115,18 @@ class PINN(Model):
     def train_step(self, data):
         """One optimizer step on the composite loss at the batch's collocation points."""
         x = self._batch_points(data)
-        # the residual's derivatives and the backward pass, replayed as one graph
-        loss, terms, grads = self._differentiable_step(self._terms_and_gradients,
-                                                       "pinn_step")(x)
-        self.optimizer.apply_gradients(zip(grads, self._train_weights))
+        # the residual's derivatives, the backward pass and the update, replayed as one graph
+        loss, terms = self._compiled_step(self._terms_and_update, "pinn_step")(x)
         self._track(loss, terms)
         return self.get_metrics_result()
 
+    def _terms_and_update(self, x):
+        loss, terms, grads = self._terms_and_gradients(x)
+        self.optimizer.apply_gradients(zip(grads, self._train_weights))
+        return loss, terms
+
     def _terms_and_gradients(self, x):
-        """The loss terms at ``x``, their weighted sum and its gradients (what compiles)."""
+        """The loss terms at ``x``, their weighted sum and its gradients."""
         with GradientTape() as tape:
             terms = self.compute_terms(x)
             loss = self.total_loss(terms)

@@ -38,13 +38,13 @@ def test_compiled_and_eager_training_give_the_same_weights(optimizer):
     for a, b in zip(compiled.weights, eager.weights):  # moving statistics included
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(h1.history["loss"], h2.history["loss"], rtol=1e-5)
-    assert compiled._grad_function.experimental_get_tracing_count() == 1
+    assert compiled._step_functions["train_step"].experimental_get_tracing_count() == 1
 
 
 def test_dropout_draws_new_masks_in_the_compiled_step():
     nd.random.set_seed(0)
     model, _ = _fit("sgd", False, dropout=0.5, epochs=1)
-    step = model._grad_function
+    step = model._step_functions["train_step"]
     batch = (X[:8], LABELS[:8], None)
     losses = {float(step(*batch)[0].numpy()) for _ in range(4)}
     assert len(losses) > 1
@@ -82,7 +82,7 @@ def test_jit_compile_false_and_run_eagerly_skip_the_graph():
         model = keras.Sequential([keras.Input((5,)), layers.Dense(1)])
         model.compile(optimizer="sgd", loss="mse", **kwargs)
         model.fit(X, Y, epochs=1, batch_size=16, verbose=0)
-        assert model._grad_function is None
+        assert not model._step_functions
 
 
 def test_a_text_model_compiles_its_preprocessing_as_one_node():
@@ -95,7 +95,7 @@ def test_a_text_model_compiles_its_preprocessing_as_one_node():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.fit(texts, labels, epochs=3, batch_size=8, verbose=0)
-    graph = list(model._grad_function._cache.values())[0].graph
+    graph = list(model._step_functions["train_step"]._cache.values())[0].graph
     assert sum(n.name.endswith(".call") for n in graph.nodes) == 1
 
 
@@ -121,3 +121,43 @@ def test_a_custom_train_step_runs_eagerly_and_says_so_when_compiling_was_asked_f
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # said once
         model.fit(X, Y, epochs=1, batch_size=16, verbose=0)
+
+
+def test_the_compiled_train_step_holds_the_optimizer_update_as_one_node():
+    model, _ = _fit("adam", False, epochs=2)
+    graph = list(model._step_functions["train_step"]._cache.values())[0].graph
+    effects = [n.name for n in graph.nodes if n.effect]  # BatchNormalization's statistics too
+    assert effects == ["assign:moving_mean", "assign:moving_variance", "adam.apply"]
+    assert int(model.optimizer.iterations.numpy()) == 16  # one update per batch, 2 x 8
+
+
+def test_evaluate_and_predict_are_compiled_and_agree_with_eager():
+    compiled, _ = _fit("adam", False, epochs=2)
+    eager = keras.models.clone_model(compiled)
+    eager.set_weights(compiled.get_weights())
+    eager.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"], run_eagerly=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no fallback to eager
+        for _ in range(3):
+            results = compiled.evaluate(X, LABELS, batch_size=24, verbose=0)
+            predictions = compiled.predict(X, batch_size=24, verbose=0)
+    np.testing.assert_allclose(results, eager.evaluate(X, LABELS, batch_size=24, verbose=0),
+                               rtol=1e-6)
+    np.testing.assert_allclose(predictions, eager.predict(X, batch_size=24, verbose=0),
+                               rtol=1e-6)
+    for name in ("test_step", "predict_step"):
+        function = compiled._step_functions[name]
+        assert function.experimental_get_tracing_count() == 2  # batches of 24 and of 16
+        assert all(c.fallback_reason is None and not c.pending
+                   for c in function._cache.values())
+    assert "test_step" not in eager._step_functions
+
+
+def test_predict_without_compile_is_compiled_too():
+    model = keras.Sequential([keras.Input((5,)), layers.Dense(3, activation="relu")])
+    first = model.predict(X, batch_size=16, verbose=0)
+    np.testing.assert_allclose(model.predict(X, batch_size=16, verbose=0), first)
+    np.testing.assert_allclose(first, np.maximum(X @ model.weights[0].numpy()
+                                                 + model.weights[1].numpy(), 0), rtol=1e-5)
+    assert model._step_functions["predict_step"].experimental_get_tracing_count() == 1

@@ -248,7 +248,8 @@ def layer_nodes(model) -> list:
 def _compiled_step_graph(model):
     """The latest graph traced by a compiled function the model holds (its train step
     first), or None when it trains eagerly."""
-    functions = [v for v in vars(model).values() if isinstance(v, Function)]
+    held = [*vars(model).values(), *vars(model).get("_step_functions", {}).values()]
+    functions = [v for v in held if isinstance(v, Function)]
     functions.sort(key=lambda f: f.name != "train_step")
     for function in functions:
         traced = list(function._cache.values())

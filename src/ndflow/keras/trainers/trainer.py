@@ -49,7 +49,7 @@ class Trainer:
         self._loss_layers = None
         self.run_eagerly = bool(run_eagerly)
         self.jit_compile = jit_compile
-        self._grad_function = None
+        self._step_functions = {}  # name -> the compiled part of train/test/predict steps
         self.compiled = True
         self.stop_training = False
 
@@ -92,21 +92,28 @@ class Trainer:
     def train_step(self, data):
         """One optimization step on a batch: the lecture's GradientTape loop."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
-        step = self._differentiable_step(self._loss_and_gradients, "train_step")
-        loss, y_pred, grads = step(x, y, sample_weight)
-        self.optimizer.apply_gradients(zip(grads, self._train_weights))
+        loss, y_pred = self._compiled_step(self._train_update, "train_step")(x, y, sample_weight)
         self._loss_tracker.update(loss)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
-    def _differentiable_step(self, fn, name):
-        """``fn`` (the forward and backward part of a step) as it should run: eagerly with
+    def _train_update(self, x, y, sample_weight):
+        """Forward, loss, gradients and the optimizer update: what ``jit_compile``
+        compiles into one graph (the update is one node, run on every replay)."""
+        loss, y_pred, grads = self._loss_and_gradients(x, y, sample_weight)
+        self.optimizer.apply_gradients(zip(grads, self._train_weights))
+        return loss, y_pred
+
+    def _compiled_step(self, fn, name):
+        """``fn`` (the tensor computation of a step) as it should run: eagerly with
         ``run_eagerly`` or ``jit_compile=False``, else compiled once per batch shape and
         checked against a second trace (ndflow.function's ``verify``)."""
-        if self.run_eagerly or self.jit_compile is False:
+        if getattr(self, "run_eagerly", False) or getattr(self, "jit_compile", "auto") is False:
             return fn
-        if self._grad_function is None:
-            self._grad_function = Function(fn, name=name, verify=True)
-        return self._grad_function
+        functions = self.__dict__.setdefault("_step_functions", {})  # predict needs no compile
+        compiled = functions.get(name)
+        if compiled is None:
+            compiled = functions[name] = Function(fn, name=name, verify=True)
+        return compiled
 
     def _explain_eager_train_step(self):
         """A custom ``train_step`` runs eagerly; say so once if compiling was asked for."""
@@ -121,7 +128,7 @@ class Trainer:
                 "ndflow.function.", stacklevel=3)
 
     def _loss_and_gradients(self, x, y, sample_weight):
-        """The differentiable part of a training step (what ``jit_compile`` compiles)."""
+        """The differentiable part of a training step."""
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight)
@@ -132,13 +139,22 @@ class Trainer:
     def test_step(self, data):
         """Loss and metrics on a batch, without training."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
-        y_pred = self(x, training=False)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        step = self._compiled_step(self._loss_and_prediction, "test_step")
+        loss, y_pred = step(x, y, sample_weight)
         self._loss_tracker.update(loss)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
+    def _loss_and_prediction(self, x, y, sample_weight):
+        """The tensor part of a test step (what ``jit_compile`` compiles)."""
+        y_pred = self(x, training=False)
+        return self.compute_loss(x, y, y_pred, sample_weight, training=False), y_pred
+
     def predict_step(self, data):
+        """The model's outputs for one batch (compiled as ``train_step`` is)."""
         x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
+        return self._compiled_step(self._inference, "predict_step")(x)
+
+    def _inference(self, x):
         return self(x, training=False)
 
     def reset_metrics(self):
