@@ -143,6 +143,29 @@ def test_gradients_flow_through_a_compiled_function():
     np.testing.assert_allclose(d2, 2 * np.cos(xs) - xs * np.sin(xs), rtol=1e-5)
 
 
+def test_gradients_reach_the_arguments_of_a_function_first_traced_under_the_tape():
+    f = nd.function(lambda x, y: x * x * y)
+    x, y = nd.constant([1.0, 2.0]), nd.constant([3.0, 4.0])
+    with nd.GradientTape() as tape:
+        tape.watch([x, y])
+        out = f(x, y)  # traced now, while the tape records
+    dx, dy = tape.gradient(out, [x, y])
+    np.testing.assert_allclose(dx.numpy(), [6.0, 16.0])
+    np.testing.assert_allclose(dy.numpy(), [1.0, 4.0])
+
+
+def test_one_tensor_passed_as_two_arguments_stays_two_inputs():
+    f = nd.function(lambda a, b: a * 2.0 + b * 10.0)
+    x, y = nd.constant([1.0]), nd.constant([5.0])
+    with nd.GradientTape() as tape:  # under a tape, such a call runs eagerly
+        tape.watch(x)
+        out = f(x, x)
+    np.testing.assert_allclose(tape.gradient(out, x).numpy(), [12.0])
+    np.testing.assert_allclose(f(x, x).numpy(), [12.0])  # traced with x twice
+    np.testing.assert_allclose(f(x, y).numpy(), [52.0])  # the same graph, two inputs
+    assert f.experimental_get_tracing_count() == 1
+
+
 def test_random_ops_draw_anew_on_each_run():
     @nd.function
     def noise():
@@ -189,6 +212,69 @@ def test_while_loop_eager_and_traced():
     assert int(compiled(nd.constant(6)).numpy()) == 8
     assert int(compiled(nd.constant(27)).numpy()) == 111  # data-dependent trip count
     assert compiled.experimental_get_tracing_count() == 1
+
+
+def _branchy(x, w):
+    """cond and while_loop on a captured tensor, an input and a variable."""
+    y = nd.cond(nd.reduce_sum(x) > 0, lambda: x * x * w, lambda: x * 3.0)
+    _, power = nd.while_loop(lambda i, p: i < 3, lambda i, p: (i + 1, p * x),
+                             (nd.constant(0), nd.ones_like(x)))
+    return nd.reduce_sum(y) + nd.reduce_sum(power)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_gradients_through_traced_cond_and_while_loop(sign):
+    w = nd.Variable(2.0)
+    compiled = nd.function(_branchy)
+    x = nd.constant([1.0, 2.0]) * sign
+    for _ in range(3):  # the first trace, the check trace, then replays of the graph
+        with nd.GradientTape() as outer:
+            outer.watch(x)
+            with nd.GradientTape() as inner:
+                inner.watch(x)
+                out = compiled(x, w)
+            dx, dw = inner.gradient(out, [x, w])
+        d2x = outer.gradient(dx, x)
+        xs = x.numpy()
+        if sign > 0:  # w x^2 + x^3
+            expected = (2 * 2 * xs + 3 * xs ** 2, np.sum(xs ** 2), 2 * 2 + 6 * xs)
+        else:  # 3x + x^3; w unused
+            expected = (3 + 3 * xs ** 2, None, 6 * xs)
+        np.testing.assert_allclose(dx.numpy(), expected[0], rtol=1e-6)
+        assert (dw is None) == (expected[1] is None)
+        if dw is not None:
+            np.testing.assert_allclose(dw.numpy(), expected[1], rtol=1e-6)
+        np.testing.assert_allclose(d2x.numpy(), expected[2], rtol=1e-6)
+    assert compiled.experimental_get_tracing_count() == 1
+
+
+def test_nested_cond_under_a_tape_and_a_branch_taken_only_at_replay():
+    @nd.function
+    def f(x):
+        return nd.cond(x[0] > 0,
+                       lambda: nd.cond(x[1] > 0, lambda: x * x, lambda: x * 5.0),
+                       lambda: -x)
+
+    for value, slope in (([1.0, 2.0], [2.0, 4.0]), ([1.0, -2.0], [5.0, 5.0]),
+                         ([-1.0, 2.0], [-1.0, -1.0])):
+        x = nd.constant(value)
+        with nd.GradientTape() as tape:
+            tape.watch(x)
+            y = nd.reduce_sum(f(x))
+        np.testing.assert_allclose(tape.gradient(y, x).numpy(), slope)
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_cond_under_a_tape_opened_inside_the_function_says_it_is_not_supported():
+    @nd.function
+    def f(x):
+        with nd.GradientTape() as tape:
+            tape.watch(x)
+            y = nd.cond(nd.reduce_sum(x) > 0, lambda: x * x, lambda: x)
+        return tape.gradient(y, x)
+
+    with pytest.raises(NotImplementedError, match="GradientTape opened inside the function"):
+        f(nd.constant([1.0]))
 
 
 def test_methods_compile_per_instance():

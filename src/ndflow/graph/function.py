@@ -176,6 +176,10 @@ class Function:
 
     # -- tracing -----------------------------------------------------------------------
     def _trace_and_run(self, args, kwargs, leaves, key):
+        if state.recorders and len({id(t._value) for t in leaves}) < len(leaves):
+            # one tensor passed as two arguments: its stand-in for the second would hide
+            # that argument's gradient from the tapes, so run this call eagerly
+            return self.python_function(*args, **kwargs)
         self._trace_count += 1
         if self._trace_count > RETRACE_WARNING and "retrace" not in self._warned:
             self._warned.add("retrace")
@@ -185,7 +189,9 @@ class Function:
                 "instead of Python numbers, keep shapes fixed, or give an input_signature.",
                 stacklevel=3)
         tracer = Tracer(self.name)
-        placeholders = [_fresh(t, tracer) for t in leaves]
+        tracer.outer_recorders = tuple(state.recorders)
+        seen = set()
+        placeholders = [_fresh(t, tracer, seen) for t in leaves]
         args, kwargs = _replace_leaves((args, kwargs), placeholders)
         saved = state.recorders
         # tapes recording outside keep recording the ops of this first, traced run
@@ -337,11 +343,15 @@ def _hashable(value):
         return (type(value).__name__, id(value))
 
 
-def _fresh(t, tracer):
-    """The tensor standing for a graph input while tracing."""
-    placeholder = wrap(t._value)
-    tracer.add_input(placeholder)
-    return placeholder
+def _fresh(t, tracer, seen):
+    """The tensor standing for a graph input while tracing: the argument itself, so tapes
+    recording outside the function connect the traced run to it; a view of it when the
+    same array came as an earlier argument too (the tracer tells inputs apart by array)."""
+    if id(t._value) in seen:
+        t = wrap(t._value.view())
+    seen.add(id(t._value))
+    tracer.add_input(t)
+    return t
 
 
 def _replace_leaves(structure, placeholders):

@@ -97,7 +97,8 @@ class Graph:
     @property
     def differentiable_replay(self) -> bool:
         """Whether every node is a primitive, so ``bind`` can replay it on a tape."""
-        return all(n.prim is not None or isinstance(n.fn, VariableRead) for n in self.nodes)
+        return all(n.prim is not None or isinstance(n.fn, VariableRead)
+                   or getattr(n.fn, "differentiable", False) for n in self.nodes)
 
     def pretty(self) -> str:
         """The graph as text, one node per line."""
@@ -155,19 +156,31 @@ class Graph:
                 return True
         return False
 
-    def run_recorded(self, tensors):
-        """Replay through ``bind`` so active tapes record every operation."""
+    def run_recorded(self, tensors, captured=None):
+        """Replay through ``bind`` so active tapes record every operation.
+
+        ``captured`` maps constant slots to the tensors they were captured from, so a tape
+        that recorded those tensors differentiates through the replay to them.
+        """
         from ndflow.autodiff.primitive import bind
         from ndflow.core.tensor import wrap
 
         env = [None] * self.num_slots
+        captured = captured or {}
         for slot, value in self.constants.items():
-            env[slot] = wrap(value) if hasattr(value, "shape") else value
+            if slot in captured:
+                env[slot] = captured[slot]
+            else:
+                env[slot] = wrap(value) if hasattr(value, "shape") else value
         for slot, t in zip(self.input_slots, tensors):
             env[slot] = t
         for n in self.nodes:
             if isinstance(n.fn, VariableRead):
                 env[n.outputs[0]] = n.fn.variable
+            elif n.prim is None:  # control flow (differentiable): replays its sub-graphs
+                results = n.fn.replay_recorded(*[env[i] for i in n.inputs], **n.params)
+                for slot, value in zip(n.outputs, results):
+                    env[slot] = value
             else:
                 env[n.outputs[0]] = bind(n.prim, *[env[i] for i in n.inputs], **n.params)
         return [env[s] for s in self.output_slots]

@@ -26,6 +26,9 @@ class Tracer:
         self.constants = {}
         self.input_slots = []
         self.problems = []  # why replaying this trace would not be faithful
+        # the tapes that were recording when tracing began (they record the traced run)
+        self.outer_recorders = ()
+        self.captured_tensors = {}  # constant slot -> the tensor it was captured from
         self.shapes = {}  # slot -> (shape, dtype), for drawings of the graph
         self._slots = {}  # id(array) -> slot
         self._alive = []  # keeps traced arrays alive so their ids stay unique
@@ -56,6 +59,8 @@ class Tracer:
         if slot is None:
             slot = self._new(array)
             self.constants[slot] = array
+            if isinstance(value, Tensor):
+                self.captured_tensors[slot] = value
         return slot
 
     def _read(self, variable):
@@ -102,8 +107,13 @@ class Tracer:
         A list or tuple result becomes one output slot per entry (None entries stay None).
         ``guard_shape``: the result's shape may depend on the data, so a replay checks it.
         """
+        return self.record_raw(name, fn, arrays, fn(*arrays, **params), params, effect,
+                               guard_shape)
+
+    def record_raw(self, name, fn, arrays, result, params, effect=False, guard_shape=False):
+        """Record ``fn(*arrays, **params)`` whose ``result`` was computed already (see
+        :meth:`call_raw`); return the result."""
         inputs = [self.slot_of(a) for a in arrays]
-        result = fn(*arrays, **params)
         if isinstance(result, (list, tuple)):
             outs = tuple(self._new(r) for r in result)
             self.nodes.append(Node(name, fn, inputs, outs, params, multi=True, effect=effect))
