@@ -30,6 +30,7 @@ import ndflow as nd
 from ndflow import keras
 from ndflow.autodiff.primitive import bind, registry
 from ndflow.core import nest
+from ndflow.core.errors import InvalidArgumentError
 from ndflow.graph.ir import Graph, Node, VariableRead
 from ndflow.graph.passes import (
     DEFAULT,
@@ -41,6 +42,7 @@ from ndflow.graph.passes import (
     fusion,
     optimize,
     simplify,
+    softmax_xent,
 )
 from ndflow.graph.passes.fusion import _CHECKED_UFUNCS, FusedKernel
 from ndflow.keras import layers
@@ -412,6 +414,63 @@ def test_threads_running_one_graph_get_their_own_buffers():
     for t in threads:
         t.join()
     assert not errors
+
+
+# -- softmax and cross-entropy ------------------------------------------------------------
+def _classifier_step(w, x, labels, sparse=True, softmax_axis=-1):
+    """Probabilities, the mean cross-entropy on the logits and its gradient for ``w``."""
+    with nd.GradientTape() as tape:
+        tape.watch(w)
+        logits = nd.matmul(x, w)
+        probabilities = nd.nn.softmax(logits, axis=softmax_axis)
+        if sparse:
+            losses = nd.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
+        else:
+            losses = nd.nn.softmax_cross_entropy_with_logits(labels, logits)
+        loss = nd.reduce_mean(losses)
+    return probabilities, loss, tape.gradient(loss, w)
+
+
+def _classifier_args(sparse):
+    labels = RNG.integers(0, 3, 8)
+    labels = nd.constant(labels) if sparse else nd.constant(np.eye(3, dtype=np.float32)[labels])
+    return _rand(4, 3), _rand(8, 4), labels
+
+
+@pytest.mark.parametrize("sparse", [True, False])
+def test_softmax_xent_shares_one_pass_and_gives_the_same_bits(sparse):
+    def step(w, x, labels):
+        return _classifier_step(w, x, labels, sparse)
+
+    args = _classifier_args(sparse)
+    before, after = _graphs(step, [softmax_xent.run], *args)
+    assert len(after) == len(before) - 1
+    merged = [n for n in after.nodes if n.name.startswith("softmax+")]
+    assert len(merged) == 1 and len(merged[0].outputs) == 2
+    rule = next(n for n in after.nodes if n.name.endswith("cross_entropy_with_logits_grad"))
+    assert merged[0].outputs[0] in rule.inputs  # the gradient reads the probabilities
+    optimised, traced = nd.function(step, optimize=[softmax_xent.run]), nd.function(
+        step, optimize=[])
+    for call in [args, _classifier_args(sparse), _classifier_args(sparse)]:
+        for a, b in zip(_flat(optimised(*call)), _flat(traced(*call))):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_softmax_xent_keeps_the_label_check_and_other_axes_apart():
+    def step(w, x, labels):
+        return _classifier_step(w, x, labels)
+
+    compiled = nd.function(step)
+    w, x, labels = _classifier_args(True)
+    compiled(w, x, labels)
+    with pytest.raises(InvalidArgumentError, match="label value of 3"):
+        compiled(w, x, nd.constant(np.full(8, 3)))
+
+    def other_axis(w, x, labels):  # a softmax over the rows is another function
+        return _classifier_step(w, x, labels, sparse=False, softmax_axis=0)
+
+    before, after = _graphs(other_axis, [softmax_xent.run], *_classifier_args(False))
+    assert _names(after) == _names(before)
 
 
 # -- the pipeline ------------------------------------------------------------------------

@@ -451,8 +451,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     return bind(softmax_xent_p, z, x, axis=_axis(axis, x.ndim, op) - x.ndim)
 
 
-def _sparse_xent_forward(labels, x):
-    classes = x.shape[-1]
+def _check_labels(labels, classes):
+    """Raise when a class label is outside ``[0, classes)``."""
     if labels.size:
         lo, hi = labels.min(), labels.max()
         if lo < 0 or hi >= classes:
@@ -460,6 +460,10 @@ def _sparse_xent_forward(labels, x):
             raise InvalidArgumentError(
                 f"Received a label value of {bad} which is outside the valid range of "
                 f"[0, {classes}). Label values: {' '.join(map(str, labels.reshape(-1)[:20]))}")
+
+
+def _sparse_xent_forward(labels, x):
+    _check_labels(labels, x.shape[-1])
     s = x - x.max(axis=-1, keepdims=True)
     picked = np.take_along_axis(s, labels[..., None], axis=-1)[..., 0]
     return np.log(np.exp(s).sum(axis=-1)) - picked

@@ -5,9 +5,11 @@
 1. constant_folding: primitives of constants only are computed once, now;
 2. simplify: ``x * 1``, ``x + 0``, transposes and reshapes of themselves ... go;
 3. cse: the same operation on the same values is computed once;
-4. dead_code: what no output needs goes (after the three above left things unused);
-5. fusion: chains of elementwise ufuncs of one shape become one kernel with ``out=``;
-6. buffers: kernels whose results stay inside the run keep their arrays across runs,
+4. softmax_xent: a softmax and the cross-entropy on its logits share one pass, and the
+   gradient reads the probabilities instead of recomputing them;
+5. dead_code: what no output needs goes (after the passes above left things unused);
+6. fusion: chains of elementwise ufuncs of one shape become one kernel with ``out=``;
+7. buffers: kernels whose results stay inside the run keep their arrays across runs,
    and every value is dropped after its last use.
 
 The optimised graph keeps the traced one (``original``): replays that a tape records
@@ -18,12 +20,13 @@ differentiate.
 import warnings
 
 from ndflow.graph.ir import Graph
-from ndflow.graph.passes import buffers, constant_folding, cse, dead_code, fusion, simplify
+from ndflow.graph.passes import (buffers, constant_folding, cse, dead_code, fusion, simplify,
+                                 softmax_xent)
 
 __all__ = ["DEFAULT", "OptimizedGraph", "optimize"]
 
-DEFAULT = (constant_folding.run, simplify.run, cse.run, dead_code.run, fusion.run,
-           buffers.run)
+DEFAULT = (constant_folding.run, simplify.run, cse.run, softmax_xent.run, dead_code.run,
+           fusion.run, buffers.run)
 
 
 class OptimizedGraph(Graph):
@@ -44,8 +47,8 @@ class OptimizedGraph(Graph):
     def differentiable_replay(self) -> bool:
         return self.original.differentiable_replay
 
-    def run_recorded(self, tensors):
-        return self.original.run_recorded(tensors)
+    def run_recorded(self, tensors, captured=None):
+        return self.original.run_recorded(tensors, captured)
 
 
 def optimize(graph, passes=DEFAULT):
