@@ -20,8 +20,15 @@ differentiate.
 import warnings
 
 from ndflow.graph.ir import Graph
-from ndflow.graph.passes import (buffers, constant_folding, cse, dead_code, fusion, simplify,
-                                 softmax_xent)
+from ndflow.graph.passes import (
+    buffers,
+    constant_folding,
+    cse,
+    dead_code,
+    fusion,
+    simplify,
+    softmax_xent,
+)
 
 __all__ = ["DEFAULT", "OptimizedGraph", "optimize"]
 
