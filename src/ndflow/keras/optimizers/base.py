@@ -39,9 +39,20 @@ from ndflow.keras.optimizers import schedules
 
 __all__ = ["Optimizer"]
 
-# sys.getrefcount of an array that only the variable holds, seen from ``_unshared``: the
-# variable's attribute, the local name and getrefcount's own argument.
-_UNSHARED = 3
+def _references(variable):
+    """``sys.getrefcount`` of the variable's array, as seen from here."""
+    value = variable._value
+    return sys.getrefcount(value)
+
+
+class _Holder:
+    def __init__(self):
+        self._value = np.empty(1)
+
+
+# The count of an array that only its variable holds, measured once on this interpreter
+# (how many references the attribute, the local name and the call add is its business).
+_UNSHARED = _references(_Holder())
 
 
 def _unshared(variable):
@@ -52,8 +63,10 @@ def _unshared(variable):
     a value anyone read before.
     """
     value = variable._value
-    return (type(value) is np.ndarray and value.base is None and value.flags.writeable
-            and sys.getrefcount(value) <= _UNSHARED)
+    if type(value) is not np.ndarray or value.base is not None or not value.flags.writeable:
+        return False
+    del value  # not to be counted below
+    return _references(variable) <= _UNSHARED
 
 
 def _subtract(variable, delta):
