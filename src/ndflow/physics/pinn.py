@@ -121,6 +121,7 @@ class PINN(Model):
         return self.get_metrics_result()
 
     def _terms_and_update(self, x):
+        """The loss terms at ``x`` and their sum, after one optimizer step (what compiles)."""
         loss, terms, grads = self._terms_and_gradients(x)
         self.optimizer.apply_gradients(zip(grads, self._train_weights))
         return loss, terms
