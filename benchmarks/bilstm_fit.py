@@ -5,7 +5,7 @@ The same task everywhere: 2,000 random sequences of 200 token ids below 10,000 w
 binary labels, Embedding(10000, 64) -> Bidirectional(LSTM(64)) -> Dense(1), trained with
 Adam on binary cross-entropy from logits for one epoch of batches of 64. PyTorch runs the
 equivalent loop by hand (``nn.LSTM`` with ``bidirectional=True``). Each framework first
-fits a full batch plus the short last one (tracing every batch shape), then the timed
+fits two full batches plus the short last one (tracing every batch shape), then the timed
 epoch runs: the figure is seconds per epoch.
 
     python benchmarks/bilstm_fit.py [--repeats 3] [--quick]

@@ -5,7 +5,7 @@ seed), the course's network: Conv2D 32 3x3 relu, MaxPooling 2, Conv2D 64 3x3 rel
 MaxPooling 2, Flatten, Dense 32 relu, Dense 16 relu, Dense 10 softmax; Adam, sparse
 categorical cross-entropy, batches of 16. Keras (ndflow and TensorFlow) runs ``fit``;
 PyTorch runs the equivalent loop by hand with its default thread count. Each framework
-first fits a full batch plus the short last one (tracing every batch shape), then the
+first fits two full batches plus the short last one (tracing every batch shape), then the
 timed epoch runs: the figure is seconds per epoch.
 
     python benchmarks/cnn_fit.py [--repeats 3] [--quick]

@@ -5,7 +5,7 @@ Synthetic data shaped like MNIST (60,000 rows of 784 floats in [0, 1), 10 classe
 seed); the network Dense 512 relu, Dense 512 relu, Dense 10 softmax, trained with Adam on
 sparse categorical cross-entropy for one epoch of batches of 128 (Keras's ``fit``;
 PyTorch's equivalent loop by hand, with its default thread count). Each framework first
-fits a full batch plus the short last one (tracing every batch shape), then the timed
+fits two full batches plus the short last one (tracing every batch shape), then the timed
 epoch runs. The ``numpy`` row runs only the matrix multiplies of that epoch: per batch the
 three forward products and the five backward ones (two per hidden layer, one for the
 output kernel; none for the input), into preallocated buffers: the arithmetic no

@@ -227,7 +227,8 @@ class Function:
         reason = second.fallback_reason or _unfaithful(first.graph, second.graph)
         if reason is None:
             self._verified = True
-            second.pending = False
+            for concrete in self._cache.values():  # as for signatures traced from now on
+                concrete.pending = False
         elif second.fallback_reason is None and first.warmups < _WARMUP_CALLS:
             # the first calls may build weights or state: compare the next two instead
             second.warmups = first.warmups + 1

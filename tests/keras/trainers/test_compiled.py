@@ -161,3 +161,16 @@ def test_predict_without_compile_is_compiled_too():
     np.testing.assert_allclose(first, np.maximum(X @ model.weights[0].numpy()
                                                  + model.weights[1].numpy(), 0), rtol=1e-5)
     assert model._step_functions["predict_step"].experimental_get_tracing_count() == 1
+
+
+def test_one_check_trace_trusts_every_batch_shape_of_the_step():
+    model = keras.Sequential([keras.Input((5,)), layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    model.fit(X[:40], LABELS[:40], batch_size=24, verbose=0)  # batches of 24 and 16
+    step = model._step_functions["train_step"]
+    assert all(c.pending for c in step._cache.values())  # both traced, neither checked
+    model.fit(X[:24], LABELS[:24], batch_size=24, verbose=0)  # 24 again: traced, compared
+    # the short batch, traced before that comparison, is trusted with it, as later
+    # shapes are, rather than traced once more
+    assert not any(c.pending for c in step._cache.values())
+    assert step.experimental_get_tracing_count() == 2
