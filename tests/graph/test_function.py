@@ -344,3 +344,19 @@ def test_optimizer_updates_run_on_every_call(make):
     assert steps_graph == steps_eager == 4
     np.testing.assert_allclose(w_graph, w_eager, rtol=1e-6)
     np.testing.assert_allclose(outs_graph, outs_eager, rtol=1e-6)
+
+
+def test_graphs_run_as_generated_code_that_holds_no_name_from_the_graph():
+    w = nd.Variable([2.0], name='w"); import os  # ')
+
+    @nd.function
+    def f(x):
+        return x * w + 1.0
+
+    np.testing.assert_allclose(f(nd.constant([3.0])).numpy(), [7.0])
+    graph = f.get_concrete_function(nd.constant([3.0])).graph
+    source = graph.source()
+    assert source.startswith("def run(arrays):") and "import" not in source
+    assert len(source.splitlines()) >= len(graph.nodes) + 2
+    w.assign([5.0])  # read when the graph runs
+    np.testing.assert_allclose(f(nd.constant([3.0])).numpy(), [16.0])

@@ -72,9 +72,7 @@ class _Branch:
     def run(self, inputs, outer_values):
         """Run on raw arrays, with the enclosing graph's current values for its captures."""
         for (_, slot), position in zip(self.outer_keys, self.outer_positions):
-            self.graph.constants[slot] = outer_values[position]
-        if self.outer_keys:
-            self.graph.invalidate()
+            self.graph.set_constant(slot, outer_values[position])
         return self.graph.run(inputs)
 
     def run_recorded(self, inputs, outer_tensors):
