@@ -320,8 +320,11 @@ def _tensor_leaves(structure):
     NumPy arrays count as tensors (TensorFlow converts them); every other leaf is part
     of the key by value.
     """
+    args, kwargs = structure
+    # without keyword arguments the leaves are those of args (flat ones found fastest)
+    flat = nest.flatten(args if not kwargs else structure)
     leaves, key = [], []
-    for leaf in nest.flatten(structure):
+    for leaf in flat:
         if isinstance(leaf, Variable):  # read inside the graph, not an input
             key.append(("variable", id(leaf)))
         elif isinstance(leaf, Tensor):
