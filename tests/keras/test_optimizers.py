@@ -416,10 +416,11 @@ def test_legacy_lr_argument():
                                   lambda w: np.asarray(w).copy],
                          ids=["tensor", "view", "asarray"])
 @pytest.mark.parametrize("cls", [O.SGD, O.Adam])
-def test_update_leaves_values_read_before_alone(read, cls):
-    w = Variable(np.ones((3, 2), np.float32), name="w")
+@pytest.mark.parametrize("shape", [(3, 2), (100, 50)])  # a new array anyway; one in place
+def test_update_leaves_values_read_before_alone(read, cls, shape):
+    w = Variable(np.ones(shape, np.float32), name="w")
     value_of_before = read(w)  # holds one reference to the weight's array, or a view of it
-    cls(0.1).apply_gradients([(np.ones((3, 2), np.float32), w)])
+    cls(0.1).apply_gradients([(np.ones(shape, np.float32), w)])
     np.testing.assert_array_equal(value_of_before(), 1.0)
     assert not np.allclose(w.numpy(), 1.0)
 
@@ -427,13 +428,14 @@ def test_update_leaves_values_read_before_alone(read, cls):
 @pytest.mark.parametrize("cls", [O.SGD, O.Adam])
 def test_update_writes_in_place_when_nothing_else_holds_the_weight(cls):
     # a fresh array per step would cost large networks an allocation per weight
-    ws = [Variable(np.ones((40, 30), np.float32)), Variable(np.ones(30, np.float32))]
+    shapes = [(100, 50), (60, 80)]  # large enough to be worth it
+    ws = [Variable(np.ones(s, np.float32)) for s in shapes]
     opt = cls(0.1)
-    opt.apply([np.ones((40, 30), np.float32), np.ones(30, np.float32)], ws)
+    opt.apply([np.ones(s, np.float32) for s in shapes], ws)
     arrays = [w._value for w in ws]
     ids = [id(a) for a in arrays]
     del arrays
-    opt.apply([np.ones((40, 30), np.float32), np.ones(30, np.float32)], ws)
+    opt.apply([np.ones(s, np.float32) for s in shapes], ws)
     assert [id(w._value) for w in ws] == ids
     assert np.all(ws[0].numpy() < 1.0)
 

@@ -50,6 +50,9 @@ class _Holder:
         self._value = np.empty(1)
 
 
+# Weights below this many elements get a new array per step: cheaper than the checks.
+_IN_PLACE_SIZE = 1 << 12
+
 # The count of an array that only its variable holds, measured once on this interpreter
 # (how many references the attribute, the local name and the call add is its business).
 _UNSHARED = _references(_Holder())
@@ -70,9 +73,12 @@ def _unshared(variable):
 
 
 def _subtract(variable, delta):
-    """``variable -= delta``: in place when no one else can see the old array, else anew
-    (a large weight then costs no allocation and no page faults per step)."""
-    if _unshared(variable) and variable._value.dtype == delta.dtype:
+    """``variable -= delta``: in place when the weight is large and no one else can see
+    its array (saving an allocation and its page faults per step), else anew."""
+    value = variable._value
+    small = value.size < _IN_PLACE_SIZE or value.dtype != delta.dtype
+    del value  # not to be counted by _unshared
+    if not small and _unshared(variable):
         np.subtract(variable._value, delta, out=variable._value)
     else:
         variable._value = variable._value - delta
