@@ -417,12 +417,14 @@ def test_threads_running_one_graph_get_their_own_buffers():
 
 
 # -- softmax and cross-entropy ------------------------------------------------------------
-def _classifier_step(w, x, labels, sparse=True, softmax_axis=-1):
+def _classifier_step(w, x, labels, sparse=True, softmax_axis=-1, late_labels=False):
     """Probabilities, the mean cross-entropy on the logits and its gradient for ``w``."""
     with nd.GradientTape() as tape:
         tape.watch(w)
         logits = nd.matmul(x, w)
         probabilities = nd.nn.softmax(logits, axis=softmax_axis)
+        if late_labels:  # computed after the softmax, as Keras's losses cast them
+            labels = nd.cast(nd.cast(labels, "float32"), labels.dtype)
         if sparse:
             losses = nd.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
         else:
@@ -437,10 +439,11 @@ def _classifier_args(sparse):
     return _rand(4, 3), _rand(8, 4), labels
 
 
+@pytest.mark.parametrize("late_labels", [False, True])
 @pytest.mark.parametrize("sparse", [True, False])
-def test_softmax_xent_shares_one_pass_and_gives_the_same_bits(sparse):
+def test_softmax_xent_shares_one_pass_and_gives_the_same_bits(sparse, late_labels):
     def step(w, x, labels):
-        return _classifier_step(w, x, labels, sparse)
+        return _classifier_step(w, x, labels, sparse, late_labels=late_labels)
 
     args = _classifier_args(sparse)
     before, after = _graphs(step, [softmax_xent.run], *args)

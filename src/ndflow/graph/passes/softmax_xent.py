@@ -98,15 +98,16 @@ def run(graph):
         if found is None:
             continue
         j, softmax = found
+        at = _place(graph.nodes, position, node.inputs, graph.nodes[min(i, j)], min(i, j),
+                    max(i, j))
+        if at is None:
+            continue
         del softmaxes[(x, axis)]  # one cross-entropy per softmax
-        first = min(i, j)
-        if any(position.get(slot, -1) >= first for slot in node.inputs):
-            continue  # the labels come later than the softmax: keep the two apart
         forward = _MERGED[node.prim.name][0]
         params = {"axis": axis} if "axis" in node.params else {}
-        merged[first] = Node(f"softmax+{node.name}", forward, node.inputs,
-                             (softmax.outputs[0], node.outputs[0]), params, multi=True)
-        dropped.add(max(i, j))
+        merged[at] = Node(f"softmax+{node.name}", forward, node.inputs,
+                          (softmax.outputs[0], node.outputs[0]), params, multi=True)
+        dropped.add(i + j - at)
         probabilities[(x, axis, node.prim.name)] = softmax.outputs[0]
     if not merged:
         return graph
@@ -117,6 +118,18 @@ def run(graph):
         node = merged.get(i, node)
         nodes.append(_from_softmax(node, probabilities) or node)
     return finish(graph, nodes)
+
+
+def _place(nodes, position, inputs, earlier, first, last):
+    """Where the merged node can stand: at the first of the two nodes when its inputs are
+    computed by then, else at the second when nothing between reads the first's output
+    (labels cast after the model's output, say); None when neither."""
+    if all(position.get(slot, -1) < first for slot in inputs):
+        return first
+    if all(position.get(slot, -1) < last for slot in inputs) and not any(
+            slot in n.inputs for n in nodes[first + 1:last] for slot in earlier.outputs):
+        return last
+    return None
 
 
 def _from_softmax(node, probabilities):
