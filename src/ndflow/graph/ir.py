@@ -137,14 +137,6 @@ class Graph:
             self._plan = namespace["run"]
         return self._plan(arrays)
 
-    def _effects_before(self, node) -> bool:
-        for n in self.nodes:
-            if n is node:
-                return False
-            if n.effect:
-                return True
-        return False
-
     def run_recorded(self, tensors, captured=None):
         """Replay through ``bind`` so active tapes record every operation.
 
