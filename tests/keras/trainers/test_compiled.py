@@ -123,12 +123,28 @@ def test_a_custom_train_step_runs_eagerly_and_says_so_when_compiling_was_asked_f
         model.fit(X, Y, epochs=1, batch_size=16, verbose=0)
 
 
-def test_the_compiled_train_step_holds_the_optimizer_update_as_one_node():
-    model, _ = _fit("adam", False, epochs=2)
+def test_the_compiled_train_step_holds_the_update_and_the_metrics_as_one_node_each():
+    model, history = _fit("adam", False, epochs=2)
     graph = list(model._step_functions["train_step"]._cache.values())[0].graph
     effects = [n.name for n in graph.nodes if n.effect]  # BatchNormalization's statistics too
-    assert effects == ["assign:moving_mean", "assign:moving_variance", "adam.apply"]
+    assert effects == ["assign:moving_mean", "assign:moving_variance", "adam.apply",
+                       "metrics.update"]
     assert int(model.optimizer.iterations.numpy()) == 16  # one update per batch, 2 x 8
+    _, eager = _fit("adam", True, epochs=2)
+    for key in ("loss", "accuracy"):  # the metrics of every replayed step are counted
+        np.testing.assert_allclose(history.history[key], eager.history[key], rtol=1e-5)
+
+
+def test_an_own_compute_metrics_gets_the_step_outputs_and_gives_the_logs():
+    class Own(keras.Sequential):
+        def compute_metrics(self, x, y, y_pred, sample_weight=None):
+            self.seen = getattr(self, "seen", 0) + 1
+            return {"rows": float(y_pred.shape[0])}
+
+    model = Own([keras.Input((5,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(X, Y, epochs=2, batch_size=16, verbose=0)
+    assert model.seen == 8 and history.history["rows"] == [16.0, 16.0]
 
 
 def test_evaluate_and_predict_are_compiled_and_agree_with_eager():

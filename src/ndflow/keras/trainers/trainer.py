@@ -8,10 +8,11 @@ import warnings
 
 import numpy as np
 
+from ndflow.autodiff.primitive import run_on_arrays, state
 from ndflow.autodiff.tape import GradientTape
 from ndflow.backend.xp import to_numpy
 from ndflow.core import nest
-from ndflow.core.tensor import Tensor
+from ndflow.core.tensor import Tensor, wrap
 from ndflow.graph.function import Function
 from ndflow.keras.callbacks import CallbackList, History, ProgbarLogger
 from ndflow.keras.trainers import data_adapter
@@ -93,15 +94,44 @@ class Trainer:
         """One optimization step on a batch: the lecture's GradientTape loop."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         loss, y_pred = self._compiled_step(self._train_update, "train_step")(x, y, sample_weight)
-        self._loss_tracker.update(loss)
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        if type(self).compute_metrics is not Trainer.compute_metrics:  # its result is the logs
+            self._loss_tracker.update(loss)
+            return self.compute_metrics(x, y, y_pred, sample_weight)
+        return self.get_metrics_result()
 
     def _train_update(self, x, y, sample_weight):
-        """Forward, loss, gradients and the optimizer update: what ``jit_compile``
-        compiles into one graph (the update is one node, run on every replay)."""
+        """Forward, loss, gradients, the optimizer update and the metric updates: what
+        ``jit_compile`` compiles into one graph (the update and the metrics are one node
+        each, run on every replay)."""
         loss, y_pred, grads = self._loss_and_gradients(x, y, sample_weight)
         self.optimizer.apply_gradients(zip(grads, self._train_weights))
+        if type(self).compute_metrics is Trainer.compute_metrics:
+            self._update_metrics(loss, y, y_pred, sample_weight)
         return loss, y_pred
+
+    def _update_metrics(self, loss, y, y_pred, sample_weight):
+        """The loss tracker and the compiled metrics, from one step's values, as one node
+        on raw arrays (metrics compute on arrays; their own ops are not traced)."""
+        leaves = nest.flatten((loss, y, y_pred, sample_weight))
+        is_array = [isinstance(v, Tensor) or hasattr(v, "shape") for v in leaves]
+        structure = (loss, y, y_pred, sample_weight)
+
+        def update(*arrays):
+            values = iter(arrays)
+            flat = [wrap(next(values)) if array else leaf
+                    for leaf, array in zip(leaves, is_array)]
+            step_loss, y_true, prediction, weights = nest.pack_sequence_as(structure, flat)
+            saved, state.recorders = state.recorders, []  # no tape or tracer sees these
+            try:
+                self._loss_tracker.update(step_loss)
+                if y_true is not None:
+                    self._compile_metrics.update_state(y_true, prediction, weights)
+            finally:
+                state.recorders = saved
+
+        run_on_arrays("metrics.update", update,
+                      *[getattr(v, "_value", v) for v, a in zip(leaves, is_array) if a],
+                      effect=True)
 
     def _compiled_step(self, fn, name):
         """``fn`` (the tensor computation of a step) as it should run: eagerly with
