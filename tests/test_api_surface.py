@@ -40,11 +40,14 @@ sparse_softmax_cross_entropy_with_logits l2_loss moments dropout
 
 RANDOM = _names("set_seed normal uniform truncated_normal shuffle")
 LINALG = _names("matmul norm tensordot einsum eye")
+ERRORS = _names("OpError InvalidArgumentError UnimplementedError FailedPreconditionError "
+                "NotFoundError")
 
 
 @pytest.mark.parametrize(("module", "names"), [
     (nd, TOP_LEVEL), (nd.math, MATH), (nd.nn, NN), (nd.random, RANDOM), (nd.linalg, LINALG),
-], ids=["ndflow", "math", "nn", "random", "linalg"])
+    (nd.errors, ERRORS),
+], ids=["ndflow", "math", "nn", "random", "linalg", "errors"])
 def test_names_exist(module, names):
     missing = [n for n in names if not hasattr(module, n)]
     assert not missing, f"{module.__name__} lacks {missing}"

@@ -15,7 +15,7 @@ from ndflow.autodiff.tape import GradientTape, UnconnectedGradients
 from ndflow.backend.allocator import tune_allocator as _tune_allocator
 from ndflow.backend.config import floatx, set_floatx
 from ndflow.backend.xp import set_default_device
-from ndflow.core import nest
+from ndflow.core import errors, nest
 from ndflow.core.convert import convert_to_tensor
 from ndflow.core.dtypes import (
     DType,

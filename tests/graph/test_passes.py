@@ -30,7 +30,6 @@ import ndflow as nd
 from ndflow import keras
 from ndflow.autodiff.primitive import bind, registry
 from ndflow.core import nest
-from ndflow.core.errors import InvalidArgumentError
 from ndflow.graph.ir import Graph, Node, VariableRead
 from ndflow.graph.passes import (
     DEFAULT,
@@ -466,7 +465,7 @@ def test_softmax_xent_keeps_the_label_check_and_other_axes_apart():
     compiled = nd.function(step)
     w, x, labels = _classifier_args(True)
     compiled(w, x, labels)
-    with pytest.raises(InvalidArgumentError, match="label value of 3"):
+    with pytest.raises(nd.errors.InvalidArgumentError, match="label value of 3"):
         compiled(w, x, nd.constant(np.full(8, 3)))
 
     def other_axis(w, x, labels):  # a softmax over the rows is another function
